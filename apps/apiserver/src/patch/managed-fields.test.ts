@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { trackUpdate } from './managed-fields.ts';
+
+const now = new Date('2025-01-02T03:04:05Z');
+const later = new Date('2025-01-02T04:00:00Z');
+const deployment = (image: string, replicas = 1) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels: { app: 'web' } },
+  spec: { replicas, template: { spec: { containers: [{ name: 'nginx', image, resources: {} }] } } },
+});
+const track = (live: object | undefined, updated: object, manager: string, at = now, subresource?: string) =>
+  trackUpdate({ live, updated, manager, kind: 'Deployment', apiVersion: 'apps/v1', now: at, ...(subresource ? { subresource } : {}) });
+const entries = (o: object) => (o as { metadata: { managedFields: { manager: string; fieldsV1: Record<string, unknown>; subresource?: string }[] } }).metadata.managedFields;
+
+describe('trackUpdate', () => {
+  it('records a create as upstream encodes it', () => {
+    expect(entries(track(undefined, deployment('nginx:1'), 'kubectl-create'))).toEqual([
+      {
+        manager: 'kubectl-create',
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        time: '2025-01-02T03:04:05Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+          'f:spec': {
+            'f:replicas': {},
+            'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {}, 'f:resources': {} } } } },
+          },
+        },
+      },
+    ]);
+  });
+
+  const cases: { name: string; change: (d: ReturnType<typeof deployment>) => object; subresource?: string; want: Record<string, string[]> }[] = [
+    {
+      name: 'a changed field moves to the writer',
+      change: () => deployment('nginx:2'),
+      want: { 'kubectl-create': ['f:replicas'], 'kubectl-edit': [] },
+    },
+    {
+      name: 'a removed field leaves every manager',
+      change: (d) => ({ ...d, spec: { template: d.spec.template } }),
+      want: { 'kubectl-create': [], 'kubectl-edit': [] },
+    },
+    {
+      name: 'status writes own status only, under the subresource',
+      change: (d) => ({ ...d, status: { replicas: 1 } }),
+      subresource: 'status',
+      want: { 'kubectl-create': ['f:replicas'], 'kubectl-edit': [] },
+    },
+  ];
+  it.each(cases)('$name', ({ change, subresource, want }) => {
+    const created = track(undefined, deployment('nginx:1'), 'kubectl-create');
+    const out = track(created, change(created as ReturnType<typeof deployment>), 'kubectl-edit', later, subresource);
+    const byManager = Object.fromEntries(entries(out).map((e) => [e.manager, e]));
+    expect(Object.keys((byManager['kubectl-create']?.fieldsV1['f:spec'] ?? {}) as object).filter((k) => k === 'f:replicas')).toEqual(want['kubectl-create']);
+    expect(byManager['kubectl-create']?.fieldsV1).toBeDefined();
+    if (subresource) expect(byManager['kubectl-edit']).toMatchObject({ subresource, fieldsV1: { 'f:status': { 'f:replicas': {} } } });
+  });
+
+  it('gives the image to the editor and drops an empty manager', () => {
+    const created = track(undefined, deployment('nginx:1'), 'a');
+    const edited = track(created, deployment('nginx:2'), 'b', later);
+    expect(entries(edited).find((e) => e.manager === 'b')?.fieldsV1).toEqual({
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { 'f:image': {} } } } } },
+    });
+    const retaken = track(edited, deployment('nginx:3'), 'a', later);
+    expect(entries(retaken).map((e) => e.manager)).toEqual(['a']);
+  });
+
+  it('ignores status on the main resource', () => {
+    const out = track(undefined, { ...deployment('nginx:1'), status: { replicas: 1 } }, 'kubectl-create');
+    expect(entries(out)[0]?.fieldsV1).not.toHaveProperty('f:status');
+  });
+});

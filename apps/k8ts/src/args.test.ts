@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, UsageError, type Command } from './args.ts';
+
+const ctx = { repoRoot: '/repo', cwd: '/home/me' };
+
+describe('parseCommand', () => {
+  const ok: { name: string; argv: string[]; want: Command }[] = [
+    {
+      name: 'up with defaults under the repo',
+      argv: ['up'],
+      want: {
+        kind: 'up',
+        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, kubeconfig: '/repo/kubeconfig' },
+      },
+    },
+    {
+      name: 'up with every flag, both spellings, relative paths against cwd',
+      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--kubeconfig', '/tmp/kc'],
+      want: {
+        kind: 'up',
+        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, kubeconfig: '/tmp/kc' },
+      },
+    },
+    { name: 'down defaults', argv: ['down'], want: { kind: 'down', stateDir: '/repo/.k8ts' } },
+    { name: 'down with a state dir', argv: ['down', '--state-dir=/tmp/x'], want: { kind: 'down', stateDir: '/tmp/x' } },
+    { name: 'status', argv: ['status', '--state-dir', '/tmp/x'], want: { kind: 'status', stateDir: '/tmp/x' } },
+    { name: '--help', argv: ['--help'], want: { kind: 'help' } },
+    { name: 'help command', argv: ['help'], want: { kind: 'help' } },
+    { name: '-h after a command', argv: ['up', '-h'], want: { kind: 'help' } },
+  ];
+  it.each(ok)('$name', ({ argv, want }) => {
+    expect(parseCommand(argv, ctx)).toEqual(want);
+  });
+
+  const bad: { name: string; argv: string[]; message: string }[] = [
+    { name: 'no command', argv: [], message: 'missing command: one of up, down, status' },
+    { name: 'unknown command', argv: ['start'], message: 'unknown command "start": one of up, down, status' },
+    { name: 'extra argument', argv: ['up', 'now'], message: 'unexpected argument "now"' },
+    { name: 'port not a number', argv: ['up', '--etcd-port', 'abc'], message: '--etcd-port must be a port number between 1 and 65535, got "abc"' },
+    { name: 'port zero', argv: ['up', '--apiserver-port=0'], message: '--apiserver-port must be a port number between 1 and 65535, got "0"' },
+    { name: 'port too big', argv: ['up', '--apiserver-port=65536'], message: '--apiserver-port must be a port number between 1 and 65535, got "65536"' },
+    { name: 'up-only flag on down', argv: ['down', '--kubeconfig', 'x'], message: '--kubeconfig applies to "up" only' },
+    { name: 'up-only flag on status', argv: ['status', '--etcd-port=1'], message: '--etcd-port applies to "up" only' },
+  ];
+  it.each(bad)('rejects $name', ({ argv, message }) => {
+    expect(() => parseCommand(argv, ctx)).toThrow(new UsageError(message));
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => parseCommand(['up', '--nodes=3'], ctx)).toThrow(UsageError);
+  });
+});

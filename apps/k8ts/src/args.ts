@@ -1,0 +1,100 @@
+// Command-line parsing for `k8ts up | down | status`. Pure: no I/O, so every flag rule is
+// table-tested. Relative paths resolve against the caller's cwd; defaults live under the repo.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const DEFAULT_ETCD_PORT = 12379;
+export const DEFAULT_ETCD_PEER_PORT = 12380;
+export const DEFAULT_APISERVER_PORT = 6443;
+
+export interface UpOptions {
+  stateDir: string;
+  etcdPort: number;
+  /** `undefined` = 12380 beside the default client port, otherwise a free port picked at start. */
+  etcdPeerPort: number | undefined;
+  apiserverPort: number;
+  kubeconfig: string;
+}
+
+export type Command =
+  | { kind: 'up'; options: UpOptions }
+  | { kind: 'down'; stateDir: string }
+  | { kind: 'status'; stateDir: string }
+  | { kind: 'help' };
+
+/** A mistake in the command line; main prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `Usage: k8ts <command> [flags]
+
+Commands:
+  up       install what is missing, start etcd and the control plane, write a kubeconfig
+  down     stop everything \`up\` started and remove its state and kubeconfig
+  status   show each component with its PID, port and health
+
+Flags:
+  --state-dir DIR        logs, PID files and etcd data (default <repo>/.k8ts)
+  --etcd-port N          etcd client port on 127.0.0.1 (up; default ${DEFAULT_ETCD_PORT})
+  --etcd-peer-port N     etcd peer port (up; default ${DEFAULT_ETCD_PEER_PORT}, or a free port with --etcd-port)
+  --apiserver-port N     API server port on 127.0.0.1 (up; default ${DEFAULT_APISERVER_PORT})
+  --kubeconfig PATH      where up writes the kubeconfig (default <repo>/kubeconfig)
+`;
+
+const FLAGS = {
+  'state-dir': { type: 'string' },
+  'etcd-port': { type: 'string' },
+  'etcd-peer-port': { type: 'string' },
+  'apiserver-port': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'kubeconfig'] as const;
+
+export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; cwd: string }): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return { kind: 'help' };
+  const [kind, ...extra] = positionals;
+  if (kind === undefined) throw new UsageError('missing command: one of up, down, status');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+
+  const stateDir = resolve(ctx.cwd, values['state-dir'] ?? resolve(ctx.repoRoot, '.k8ts'));
+  switch (kind) {
+    case 'up':
+      return {
+        kind,
+        options: {
+          stateDir,
+          etcdPort: port(values['etcd-port'], 'etcd-port') ?? DEFAULT_ETCD_PORT,
+          etcdPeerPort: port(values['etcd-peer-port'], 'etcd-peer-port'),
+          apiserverPort: port(values['apiserver-port'], 'apiserver-port') ?? DEFAULT_APISERVER_PORT,
+          kubeconfig: resolve(ctx.cwd, values.kubeconfig ?? resolve(ctx.repoRoot, 'kubeconfig')),
+        },
+      };
+    case 'down':
+    case 'status': {
+      const misplaced = UP_ONLY.find((f) => values[f] !== undefined);
+      if (misplaced) throw new UsageError(`--${misplaced} applies to "up" only`);
+      return { kind, stateDir };
+    }
+    default:
+      throw new UsageError(`unknown command "${kind}": one of up, down, status`);
+  }
+}
+
+function port(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) {
+    throw new UsageError(`--${flag} must be a port number between 1 and 65535, got "${raw}"`);
+  }
+  return n;
+}

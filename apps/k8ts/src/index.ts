@@ -1,0 +1,11 @@
+export { parseCommand, USAGE, UsageError, DEFAULT_APISERVER_PORT, DEFAULT_ETCD_PEER_PORT, DEFAULT_ETCD_PORT } from './args.ts';
+export type { Command, UpOptions } from './args.ts';
+export { controlPlane, startComponent } from './components.ts';
+export type { ComponentSpec, ControlPlaneOptions, Running } from './components.ts';
+export { renderKubeconfig, writeKubeconfig, CLUSTER_NAME, CONTEXT_NAME, USER_NAME } from './kubeconfig.ts';
+export type { KubeconfigOptions } from './kubeconfig.ts';
+export { readState, statePaths } from './state.ts';
+export type { ComponentRecord, State, StatePaths } from './state.ts';
+export { up, type UpDeps } from './up.ts';
+export { down, type DownDeps } from './down.ts';
+export { status, formatStatus, type StatusRow } from './status.ts';

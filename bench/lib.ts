@@ -1,0 +1,79 @@
+// Shared pieces of the benchmarks: timing, percentiles, a real API server process, printing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@k8ts/testing';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const percentile = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+/** Runs `n` tasks with at most `concurrency` in flight; returns ops/s and per-op latencies (ms). */
+export async function load(n: number, concurrency: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= n) return;
+      const t = performance.now();
+      await task(i);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds };
+}
+
+export const rssMiB = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+export interface ApiServerProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The built API server (apps/apiserver/dist/main.mjs) as its own process, as `./k8ts up` runs it. */
+export async function startApiServerProcess(etcd: string): Promise<ApiServerProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [`${ROOT}apps/apiserver/dist/main.mjs`, `--etcd-servers=${etcd}`, `--port=${port}`, '--log-level=warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 20_000; ;) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch { /* starting */ }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('apiserver did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+export function row(name: string, value: string, target = '', ratio = '') {
+  console.log(`${name.padEnd(52)} ${value.padStart(16)}  ${ratio.padStart(14)}  ${target}`);
+}
+
+export const podJson = (name: string, ns = 'bench') => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels: { app: 'bench', tier: 'web' } },
+  spec: { containers: [{ name: 'main', image: 'registry.local/bench/app:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } }, ports: [{ containerPort: 8080 }] }] },
+});

@@ -1,0 +1,2 @@
+// `npm run bench`: every benchmark, printed as figures and ratios (never asserted).
+await import('./apiserver/run.ts');

@@ -1,0 +1,51 @@
+// @kubernetes/client-node's informer against k8ts: adds, updates and deletes, and it carries on
+// across an API server restart.
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upCluster, type Cluster } from './cluster.ts';
+
+let c: Cluster;
+beforeAll(async () => {
+  c = await upCluster();
+}, 120_000);
+afterAll(async () => {
+  await c?.down();
+});
+
+const until = async (f: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('@kubernetes/client-node', () => {
+  it('informs about adds, updates and deletes, across an API server restart', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(c.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const seen: string[] = [];
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => core.listNamespacedConfigMap({ namespace: 'default' }));
+    informer.on('add', (o) => seen.push(`add ${o.metadata?.name}`));
+    informer.on('update', (o) => seen.push(`update ${o.metadata?.name} ${o.data?.v ?? ''}`));
+    informer.on('delete', (o) => seen.push(`delete ${o.metadata?.name}`));
+    informer.on('error', () => setTimeout(() => void informer.start(), 500));
+    await informer.start();
+
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'inf' }, data: { v: '1' } } });
+    await core.patchNamespacedConfigMap({ name: 'inf', namespace: 'default', body: { data: { v: '2' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.deleteNamespacedConfigMap({ name: 'inf', namespace: 'default' });
+    await until(() => seen.includes('delete inf'));
+    expect(seen).toEqual(['add inf', 'update inf 2', 'delete inf']);
+
+    // Restart the API server process (etcd stays): the informer must notice new objects after.
+    const state = JSON.parse((await c.k8ts('status', '--state-dir', `${c.dir}/state`, '--json')).stdout) as { components: { name: string; pid: number }[] };
+    const api = state.components.find((x) => x.name === 'apiserver')!;
+    process.kill(api.pid, 'SIGKILL');
+    await c.k8ts('up', '--state-dir', `${c.dir}/state`, '--apiserver-port', String(c.apiserverPort), '--kubeconfig', c.kubeconfig);
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'after-restart' } } });
+    await until(() => seen.includes('add after-restart'), 30_000);
+    await informer.stop();
+  }, 90_000);
+});
