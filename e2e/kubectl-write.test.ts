@@ -78,7 +78,7 @@ describe('kubectl writes', () => {
     await c.kubectl(['patch', 'deploy', 'app', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}']);
     expect(await field(['deploy', 'app'], '{.metadata.labels.tier}')).toBe('web');
     await c.kubectl(['patch', 'deploy', 'app', '--type=strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox"}]}}}}']);
-    expect(await field(['deploy', 'app'], '{.spec.template.spec.containers[*].name}')).toBe('main side');
+    expect(await field(['deploy', 'app'], '{.spec.template.spec.containers[*].name}')).toBe('side main'); // upstream puts patch-only items first (kubectl docs' patch example)
   });
 
   it('labels, annotates, and selects by label', async () => {

@@ -14,6 +14,7 @@ describe('renderKubeconfig', () => {
         - name: k8ts
           cluster:
             server: http://127.0.0.1:6443
+            insecure-skip-tls-verify: true
       users:
         - name: admin
           user: {}

@@ -8,6 +8,8 @@ export interface ComponentRecord {
   name: string;
   pid: number;
   port: number;
+  /** every port it listens on (etcd: client, peer), so a restart can reuse them */
+  ports?: number[];
   /** The URL `status` probes: `/health` for etcd, `/readyz` for the API server. */
   health: string;
   log: string;

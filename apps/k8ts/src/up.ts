@@ -26,12 +26,13 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<number> {
   const existing = await readState(paths);
   if (existing) {
     const live = existing.components.filter((c) => isOurs(c.pid, c.command));
-    if (live.length > 0) {
+    if (live.length === existing.components.length && live.length > 0) {
       out(`k8ts is already running from ${paths.root}: ${live.map((c) => `${c.name} (pid ${c.pid}, port ${c.port})`).join(', ')}`);
       if (existing.kubeconfig) out(`  export KUBECONFIG=${existing.kubeconfig}`);
       out('Run `k8ts down` first to start afresh.');
       return 0;
     }
+    if (live.length > 0) return restartDead(existing, live, paths, deps);
     out(`• removing stale state of a previous run in ${paths.root}`);
     await clearRun(paths);
   }
@@ -74,6 +75,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<number> {
           name: spec.name,
           pid: running.pid,
           port: spec.ports[0],
+          ports: [...spec.ports],
           health: spec.health,
           log: paths.log(spec.name),
           command: spec.command,
@@ -97,6 +99,41 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<number> {
   out(`  export KUBECONFIG=${options.kubeconfig}`);
   out('  kubectl get namespaces');
   out(`Logs are in ${paths.logs}; \`k8ts status\` shows each component, \`k8ts down\` stops them.`);
+  return 0;
+}
+
+/**
+ * Some components died while others still run (an API server crashed, say): start the dead ones
+ * again on the ports they had, in order, and leave the live ones alone.
+ */
+async function restartDead(state: State, live: State['components'], paths: StatePaths, deps: UpDeps): Promise<number> {
+  const { out } = deps;
+  const ports = (name: string) => state.components.find((c) => c.name === name)?.ports;
+  const etcd = ports('etcd');
+  const apiserver = ports('apiserver');
+  if (!etcd?.[1] || !apiserver?.[0]) {
+    out(`✗ ${paths.root} was written by an older k8ts; run \`k8ts down\` and \`k8ts up\` again`);
+    return 1;
+  }
+  const specs = (deps.components ?? controlPlane)({
+    repoRoot: deps.repoRoot, paths, etcdPort: etcd[0]!, etcdPeerPort: etcd[1], apiserverPort: apiserver[0],
+  });
+  const p = progress(out);
+  for (const spec of specs) {
+    if (live.some((c) => c.name === spec.name)) continue;
+    try {
+      await p.step(`${spec.name} (restarted)`, 'ready', async () => {
+        const running = startComponent(spec, paths);
+        const record = state.components.find((c) => c.name === spec.name)!;
+        record.pid = running.pid;
+        await saveState(paths, state);
+        await untilAborted(running.ready, deps.signal);
+      });
+    } catch {
+      out(`✗ ${spec.name} did not come back; see ${paths.log(spec.name)}`);
+      return 1;
+    }
+  }
   return 0;
 }
 
