@@ -119,8 +119,9 @@ describe('kubectl writes', () => {
     await writeFile(file, deployment('nginx:1.28', 6));
     const diff = await c.kubectl(['diff', '-f', file], { allowFail: true, env: { KUBECTL_EXTERNAL_DIFF: 'diff -u' } });
     expect(diff.code).toBe(1);
-    expect(diff.stdout).toContain('+        image: nginx:1.28');
-    expect(await field(['deploy', 'app'], '{.spec.template.spec.containers[0].image}')).toBe('nginx:1.27');
+    expect(diff.stdout).toMatch(/^\+\s+- image: nginx:1\.28$/m);
+    expect(diff.stdout).toMatch(/^-\s+- image: nginx:1\.27$/m);
+    expect(await field(['deploy', 'app'], '{.spec.template.spec.containers[?(@.name=="main")].image}')).toBe('nginx:1.27');
   });
 
   it('deletes by name (waiting), by label and --all', async () => {

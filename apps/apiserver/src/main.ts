@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { parseFlags, UsageError } from './options.ts';
+import { destination, pino } from 'pino';
 import { startApiServer } from './server.ts';
 
 async function main() {
@@ -18,10 +19,14 @@ async function main() {
   // The OpenAPI document is generated at build time next to the bundle.
   const generated = fileURLToPath(new URL('../generated/openapi.json', import.meta.url));
   if (!options.openapiFile && existsSync(generated)) options.openapiFile = generated;
-  const server = await startApiServer(options);
+  // Buffered, asynchronous log writes keep the request path off the disk; flushed on exit.
+  const dest = destination({ sync: false, minLength: 4096 });
+  const log = pino({ level: options.logLevel, base: { component: 'apiserver' } }, dest);
+  const server = await startApiServer(options, log);
   const stop = async (signal: string) => {
-    server.app.log.info({ signal }, 'shutting down');
+    log.info({ signal }, 'shutting down');
     await server.close();
+    dest.flushSync();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

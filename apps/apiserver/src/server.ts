@@ -2,7 +2,7 @@
 // bootstrap, and the HTTP routes. `startApiServer` resolves once it listens; `ready` once the
 // caches are filled and the system objects exist.
 import { ApiError, RESOURCES, type ResourceInfo } from '@k8ts/api';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { ServiceAllocator } from './admission/services.ts';
@@ -82,13 +82,14 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     watchClosed: (r) => metrics.watchers.dec({ resource: r }),
   };
 
-  const app: FastifyInstance = Fastify({ loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: MAX_BODY_BYTES + 1, return503OnClosing: true, forceCloseConnections: true });
+  // Fastify's own request logging stays off: one line per request comes from the onResponse hook.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES + 1, return503OnClosing: true, forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err, req, reply) => {
     const e = toApiError(err);
-    if (e.code >= 500) req.log.error({ err }, 'request failed');
+    if (e.code >= 500) log.error({ err, url: req.url }, 'request failed');
     void reply.code(e.code).header('content-type', 'application/json').send(JSON.stringify(e.toStatus()));
   });
   app.setNotFoundHandler((_req, reply) => {
@@ -106,7 +107,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     const resource = routed?.resource ?? '';
     metrics.requests.inc({ verb, resource, code: String(reply.statusCode) });
     if (verb !== 'watch') metrics.latency.observe({ verb, resource }, ms / 1000);
-    req.log.info({ verb, resource, method: req.method, url: req.url, code: reply.statusCode, ms: Math.round(ms * 10) / 10, ua: req.headers['user-agent'] }, 'request');
+    log.info({ verb, resource, method: req.method, url: req.url, code: reply.statusCode, ms: Math.round(ms * 10) / 10, ua: req.headers['user-agent'] }, 'request');
   });
 
   const api = async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
@@ -115,7 +116,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     if (routed?.verb === 'watch') {
       // A hijacked watch response logs when established; its end is the client's business.
       metrics.requests.inc({ verb: 'watch', resource: routed.resource, code: '200' });
-      req.log.info({ verb: 'watch', resource: routed.resource, url: req.url, ua: req.headers['user-agent'] }, 'watch started');
+      log.info({ verb: 'watch', resource: routed.resource, url: req.url, ua: req.headers['user-agent'] }, 'watch started');
     }
   };
   for (const path of ['/api', '/api/*', '/apis', '/apis/*']) {

@@ -1,6 +1,7 @@
 // Content negotiation for responses (Accept) and requests (Content-Type).
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from '@k8ts/api';
 import { parse as parseYaml } from 'yaml';
+import { decodeProtobuf, PROTOBUF_CONTENT_TYPE } from '../protobuf/decode.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 export type Representation = { as: 'json' } | { as: 'table'; includeObject: IncludeObject };
@@ -49,6 +50,8 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
   if (!body || body.length === 0) throw badRequest('the request body is empty');
   if (body.length > MAX_BODY_BYTES) throw tooLarge('Request entity too large: limit is 3145728');
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  // kubectl's generators (`kubectl create deployment …`) send protobuf.
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobuf(body);
   const text = body.toString('utf8');
   let value: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
