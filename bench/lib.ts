@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: timing, percentiles, a real API server process, printing.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@k8ts/testing';
@@ -63,6 +64,22 @@ export async function startApiServerProcess(etcd: string): Promise<ApiServerProc
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** Keep-alive HTTP/1.1 as client-go uses it (fetch's extra machinery would be measured too). */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+export function http(method: string, url: string, body?: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

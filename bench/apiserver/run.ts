@@ -2,7 +2,7 @@
 // etcd in the same run, so the ratio shows what the API server costs on this machine.
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '@k8ts/testing';
-import { fmt, load, percentile, podJson, row, rssMiB, startApiServerProcess } from '../lib.ts';
+import { fmt, http, load, percentile, podJson, row, rssMiB, startApiServerProcess } from '../lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const LIST_PODS = 5000;
@@ -13,8 +13,8 @@ const etcd = await startEtcd({ name: 'bench' });
 const raw = new Etcd3({ hosts: [etcd.endpoint], grpcOptions: { 'grpc.max_receive_message_length': 256 << 20 } });
 const api = await startApiServerProcess(etcd.endpoint);
 const post = (path: string, body: unknown) =>
-  fetch(api.url + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then(async (r) => {
-    if (r.status !== 201) throw new Error(`${r.status} ${await r.text()}`);
+  http('POST', api.url + path, JSON.stringify(body)).then((r) => {
+    if (r.status !== 201) throw new Error(`${r.status} ${r.body.toString()}`);
   });
 
 try {
@@ -35,7 +35,7 @@ try {
   // (b) get by name
   for (const c of [1, 64]) {
     const rawRes = await load(N, c, (i) => raw.get(`/raw/c64/pods/bench/p${i % N}`).string().then(() => undefined));
-    const apiRes = await load(N, c, (i) => fetch(`${api.url}/api/v1/namespaces/bench/pods/c64-${i % N}`).then((r) => r.arrayBuffer()).then(() => undefined));
+    const apiRes = await load(N, c, (i) => http('GET', `${api.url}/api/v1/namespaces/bench/pods/c64-${i % N}`).then(() => undefined));
     row(`(b) raw etcd get, concurrency ${c}`, `${fmt(rawRes.perSecond, 0)}/s`);
     row(`(b) pod get via API, concurrency ${c}`, `${fmt(apiRes.perSecond, 0)}/s`, '', `${fmt(apiRes.perSecond / rawRes.perSecond, 2)}×`);
   }
@@ -51,7 +51,7 @@ try {
     for (const v of Object.values(kvs)) JSON.parse(v);
     rawList.push(performance.now() - t);
     t = performance.now();
-    const body = (await (await fetch(`${api.url}/api/v1/namespaces/list/pods`)).json()) as { items: unknown[] };
+    const body = JSON.parse((await http('GET', `${api.url}/api/v1/namespaces/list/pods`)).body.toString()) as { items: unknown[] };
     if (body.items.length !== LIST_PODS) throw new Error(`listed ${body.items.length}`);
     apiList.push(performance.now() - t);
   }

@@ -20,6 +20,7 @@ import { systemRoutes } from './routes/system.ts';
 import { attachWebSocketWatch } from './routes/websocket.ts';
 import { EtcdStore } from './storage/etcd-store.ts';
 import { WatchCache } from './storage/watch-cache.ts';
+import { decodeStored } from './storage/codec.ts';
 import { WatchDispatcher } from './storage/dispatcher.ts';
 
 export interface ApiServer {
@@ -57,10 +58,8 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
   for (const r of RESOURCES) {
     const strategy = strategyFor(r);
     const prefix = `${o.etcdPrefix}/${r.group ? `${r.group}/` : ''}${r.plural}/`;
-    let store: ResourceStore | undefined;
-    const cache = new WatchCache({ etcd, dispatcher, prefix, decode: (value, rev) => store!.decode(value, rev), config: { capacity: o.watchCacheSize } });
-    store = new ResourceStore(strategy, etcd, cache, o.etcdPrefix, hooks);
-    stores.set(storeKey(r), store);
+    const cache = new WatchCache({ etcd, dispatcher, prefix, decode: decodeStored, config: { capacity: o.watchCacheSize } });
+    stores.set(storeKey(r), new ResourceStore(strategy, etcd, cache, o.etcdPrefix, hooks));
   }
   void dispatcher.start();
   services = new ServiceAllocator(byPlural('services'), { serviceCIDR: o.serviceClusterIPRange, nodePorts: o.serviceNodePortRange });

@@ -9,6 +9,7 @@ import type { EtcdStore, StoredValue } from '../storage/etcd-store.ts';
 import type { CacheEntry, KObject, WatchCache } from '../storage/watch-cache.ts';
 import type { Strategy, WriteContext } from './strategy.ts';
 import { generateName } from './names.ts';
+import { decodeStored, encodeStored } from '../storage/codec.ts';
 
 export interface Preconditions {
   uid?: string;
@@ -61,14 +62,11 @@ export class ResourceStore {
   }
 
   decode(value: Buffer | string, rev: number): KObject {
-    const obj = JSON.parse(value.toString()) as KObject;
-    obj.metadata.resourceVersion = String(rev);
-    return obj;
+    return decodeStored(value, rev).obj;
   }
 
   private encode(obj: KObject) {
-    const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata });
+    return encodeStored(obj);
   }
 
   private target() {
@@ -88,8 +86,7 @@ export class ResourceStore {
       const page = await this.etcd.range(keyPrefix, { start, limit: 2_000, revision });
       revision = page.revision;
       for (const kv of page.kvs) {
-        const obj = this.decode(kv.value, kv.rev);
-        entries.push({ key: kv.key, rev: kv.rev, obj, json: JSON.stringify(obj) });
+        entries.push({ key: kv.key, rev: kv.rev, ...decodeStored(kv.value, kv.rev) });
       }
       const last = page.kvs.at(-1);
       if (!page.more || !last) return { entries, revision };
@@ -113,8 +110,8 @@ export class ResourceStore {
     return this.lease.id;
   }
 
-  async create(namespace: string | undefined, input: KObject, ctx: WriteContext): Promise<KObject> {
-    const obj = structuredClone(input);
+  /** Takes ownership of `obj` (callers pass a freshly decoded object) and returns it, stored. */
+  async create(namespace: string | undefined, obj: KObject, ctx: WriteContext): Promise<KObject> {
     const meta = obj.metadata ?? (obj.metadata = {});
     if (this.info.namespaced) meta.namespace = namespace;
     else delete meta.namespace;
@@ -127,7 +124,6 @@ export class ResourceStore {
     delete meta.generation;
     meta.uid = randomUUID();
     meta.creationTimestamp = ctx.now.toISOString().replace(/\.\d+Z$/, 'Z');
-    obj.apiVersion = input.apiVersion;
     obj.kind = this.info.kind;
     this.strategy.prepareForCreate(obj, ctx);
     const causes = this.strategy.validate(obj);

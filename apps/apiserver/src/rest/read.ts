@@ -7,6 +7,7 @@ import {
   type FieldSelector, type LabelSelector, type ResourceInfo,
 } from '@k8ts/api';
 import type { ResourceStore } from '../registry/store.ts';
+import { decodeStored } from '../storage/codec.ts';
 import { isCompacted } from '../storage/errors.ts';
 import type { CacheEntry, KObject } from '../storage/watch-cache.ts';
 import { toTable } from '../tables/index.ts';
@@ -129,9 +130,9 @@ async function listFromEtcd(
     let lastKey: string | undefined;
     for (const kv of page.kvs) {
       lastKey = kv.key;
-      const obj = store.decode(kv.value, kv.rev);
+      const { obj, json } = decodeStored(kv.value, kv.rev);
       if (!filter.matches(obj)) continue;
-      out.push({ key: kv.key, rev: kv.rev, obj, json: JSON.stringify(obj) });
+      out.push({ key: kv.key, rev: kv.rev, obj, json });
       if (opts.limit && out.length === opts.limit) {
         const more = page.more || kv !== page.kvs.at(-1);
         if (!more) return { entries: out, resourceVersion: revision };

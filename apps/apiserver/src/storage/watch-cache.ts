@@ -64,7 +64,8 @@ export interface WatchCacheOptions {
   etcd: EtcdStore;
   dispatcher: WatchDispatcher;
   prefix: string;
-  decode: (value: Buffer, rev: number) => KObject;
+  /** The object and its JSON text (with resourceVersion) from stored bytes. */
+  decode: (value: Buffer, rev: number) => { obj: KObject; json: string };
   config?: Partial<WatchCacheConfig>;
 }
 
@@ -113,8 +114,8 @@ export class WatchCache implements CacheTarget {
   }
 
   private entry(key: string, value: Buffer, rev: number): CacheEntry {
-    const obj = this.opts.decode(value, rev);
-    return { key, rev, obj, json: JSON.stringify(obj) };
+    const { obj, json } = this.opts.decode(value, rev);
+    return { key, rev, obj, json };
   }
 
   put(key: string, value: Buffer, rev: number) {
