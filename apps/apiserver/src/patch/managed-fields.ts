@@ -51,8 +51,9 @@ export function readOwners(obj: object | undefined): Owner[] {
   });
 }
 
-/** Returns a copy of `obj` carrying the owners (empty ones dropped) in upstream's order:
- *  Apply before Update, then oldest first, then by manager name. */
+/** Returns `obj` with a new metadata carrying the owners (empty ones dropped) in upstream's order:
+ *  Apply before Update, then oldest first, then by manager name. Only the top level and metadata
+ *  are copied: the rest is shared with `obj`, which callers hand over (it is a fresh decode). */
 export function writeOwners(obj: object, owners: Owner[]): object {
   const entries: ManagedFieldsEntry[] = owners
     .filter((o) => o.set.size > 0)
@@ -66,8 +67,8 @@ export function writeOwners(obj: object, owners: Owner[]): object {
       fieldsV1: toFieldsV1(o.set),
       ...(o.subresource ? { subresource: o.subresource } : {}),
     }));
-  const out = structuredClone(obj) as Obj;
-  const meta = isObj(out.metadata) ? out.metadata : (out.metadata = {});
+  const out = { ...(obj as Obj) };
+  const meta = (out.metadata = isObj(out.metadata) ? { ...out.metadata } : {});
   if (entries.length > 0) meta.managedFields = entries;
   else delete meta.managedFields;
   return out;
