@@ -1,7 +1,7 @@
 // Builds the API server: one etcd client, one watch cache and store per resource, admission,
 // bootstrap, and the HTTP routes. `startApiServer` resolves once it listens; `ready` once the
 // caches are filled and the system objects exist.
-import { ApiError, RESOURCES, type ResourceInfo } from '@k8ts/api';
+import { ApiError, RESOURCES, selectableFields, type ResourceInfo } from '@k8ts/api';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -20,7 +20,6 @@ import { systemRoutes } from './routes/system.ts';
 import { attachWebSocketWatch } from './routes/websocket.ts';
 import { EtcdStore } from './storage/etcd-store.ts';
 import { WatchCache } from './storage/watch-cache.ts';
-import { decodeStored } from './storage/codec.ts';
 import { WatchDispatcher } from './storage/dispatcher.ts';
 
 export interface ApiServer {
@@ -58,7 +57,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
   for (const r of RESOURCES) {
     const strategy = strategyFor(r);
     const prefix = `${o.etcdPrefix}/${r.group ? `${r.group}/` : ''}${r.plural}/`;
-    const cache = new WatchCache({ etcd, dispatcher, prefix, decode: decodeStored, config: { capacity: o.watchCacheSize } });
+    const cache = new WatchCache({ etcd, dispatcher, prefix, fieldsOf: (obj) => selectableFields(r.kind, obj), config: { capacity: o.watchCacheSize } });
     stores.set(storeKey(r), new ResourceStore(strategy, etcd, cache, o.etcdPrefix, hooks));
   }
   void dispatcher.start();

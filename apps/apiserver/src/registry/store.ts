@@ -3,13 +3,13 @@
 // full before its single etcd transaction, so a rejected request leaves nothing behind.
 import { randomUUID } from 'node:crypto';
 import {
-  alreadyExists, badRequest, conflict, invalid, notFound, type ResourceInfo,
+  alreadyExists, badRequest, conflict, invalid, notFound, selectableFields, type ResourceInfo,
 } from '@k8ts/api';
 import type { EtcdStore, StoredValue } from '../storage/etcd-store.ts';
-import type { CacheEntry, KObject, WatchCache } from '../storage/watch-cache.ts';
+import type { KObject, WatchCache } from '../storage/watch-cache.ts';
 import type { Strategy, WriteContext } from './strategy.ts';
 import { generateName } from './names.ts';
-import { decodeStored, encodeStored } from '../storage/codec.ts';
+import { CacheEntry, decodeStored, encodeStored } from '../storage/codec.ts';
 
 export interface Preconditions {
   uid?: string;
@@ -61,6 +61,10 @@ export class ResourceStore {
     return this.info.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
   }
 
+  entry(key: string, value: Buffer, rev: number): CacheEntry {
+    return CacheEntry.fromStored(key, value, rev, (o) => selectableFields(this.info.kind, o));
+  }
+
   decode(value: Buffer | string, rev: number): KObject {
     return decodeStored(value, rev).obj;
   }
@@ -86,7 +90,7 @@ export class ResourceStore {
       const page = await this.etcd.range(keyPrefix, { start, limit: 2_000, revision });
       revision = page.revision;
       for (const kv of page.kvs) {
-        entries.push({ key: kv.key, rev: kv.rev, ...decodeStored(kv.value, kv.rev) });
+        entries.push(this.entry(kv.key, kv.value, kv.rev));
       }
       const last = page.kvs.at(-1);
       if (!page.more || !last) return { entries, revision };

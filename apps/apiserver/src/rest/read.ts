@@ -3,13 +3,13 @@
 //   "0" → whatever the cache holds now, N (NotOlderThan) → the cache once it reached N,
 //   N with resourceVersionMatch=Exact, or a continue token → etcd at that revision.
 import {
-  badRequest, checkFieldSelector, expired, groupVersion, parseFieldSelector, parseLabelSelector, selectableFields,
+  badRequest, checkFieldSelector, expired, groupVersion, parseFieldSelector, parseLabelSelector,
   type FieldSelector, type LabelSelector, type ResourceInfo,
 } from '@k8ts/api';
 import type { ResourceStore } from '../registry/store.ts';
-import { decodeStored } from '../storage/codec.ts';
+import type { CacheEntry, Selectable } from '../storage/codec.ts';
 import { isCompacted } from '../storage/errors.ts';
-import type { CacheEntry, KObject } from '../storage/watch-cache.ts';
+import type { KObject } from '../storage/watch-cache.ts';
 import { toTable } from '../tables/index.ts';
 import type { Representation } from '../http/negotiate.ts';
 import { q, rvParam, intParam, type ApiContext, type Query } from './context.ts';
@@ -19,7 +19,7 @@ export interface Filter {
   fields: FieldSelector;
   /** true when every object matches (no selector at all) */
   all: boolean;
-  matches(obj: Readonly<KObject>): boolean;
+  matches(x: Selectable): boolean;
 }
 
 export function filterOf(r: ResourceInfo, query: Query): Filter {
@@ -31,10 +31,7 @@ export function filterOf(r: ResourceInfo, query: Query): Filter {
     labels,
     fields,
     all,
-    matches: (obj) =>
-      all ||
-      (labels.matches(obj.metadata.labels as Record<string, string> | undefined) &&
-        (fields.empty || fields.matches(selectableFields(r.kind, obj)))),
+    matches: (x) => all || (labels.matches(x.labels) && (fields.empty || fields.matches(x.fields))),
   };
 }
 
@@ -48,7 +45,7 @@ export async function getObject(ctx: ApiContext, store: ResourceStore, ns: strin
   if (rv === 0) {
     await store.cache.ready;
     const hit = store.cache.get(store.key(ns, name));
-    if (hit) return hit.obj as KObject;
+    if (hit) return hit.obj;
   }
   return store.get(ns, name);
 }
@@ -70,7 +67,7 @@ function decodeContinue(token: string): ContinueToken {
 }
 
 export interface ListResult {
-  entries: { obj: Readonly<KObject>; json: string }[];
+  entries: CacheEntry[];
   resourceVersion: number;
   continue?: string;
   remainingItemCount?: number;
@@ -93,11 +90,11 @@ export async function listObjects(store: ResourceStore, ns: string | undefined, 
   if (!paged) {
     if (rv === undefined) {
       const { entries, revision } = await store.listConsistent(prefix);
-      return { entries: entries.filter((e) => filter.matches(e.obj)), resourceVersion: revision };
+      return { entries: entries.filter((e) => filter.matches(e)), resourceVersion: revision };
     }
     if (rv > 0) await store.cache.waitFor(rv);
     else await store.cache.ready;
-    const entries = store.cache.list(prefix).filter((e) => filter.matches(e.obj));
+    const entries = store.cache.list(prefix).filter((e) => filter.matches(e));
     return { entries, resourceVersion: store.cache.revision };
   }
   return listFromEtcd(store, prefix, filter, {
@@ -130,9 +127,8 @@ async function listFromEtcd(
     let lastKey: string | undefined;
     for (const kv of page.kvs) {
       lastKey = kv.key;
-      const { obj, json } = decodeStored(kv.value, kv.rev);
-      if (!filter.matches(obj)) continue;
-      out.push({ key: kv.key, rev: kv.rev, obj, json });
+      const entry = store.entry(kv.key, kv.value, kv.rev);
+      if (filter.matches(entry)) out.push(entry);
       if (opts.limit && out.length === opts.limit) {
         const more = page.more || kv !== page.kvs.at(-1);
         if (!more) return { entries: out, resourceVersion: revision };

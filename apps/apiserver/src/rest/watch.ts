@@ -50,15 +50,15 @@ export async function serveWatch(ctx: ApiContext, w: WatchRequest, t: WatchTrans
     keyPrefix: store.keyPrefix(w.namespace),
     deliver(ev: CacheEvent) {
       if (closed) return;
-      const now = filter.matches(ev.entry.obj);
-      const before = ev.prev !== undefined && filter.matches(ev.prev.obj);
+      const now = filter.matches(ev.entry);
+      const before = ev.prev !== undefined && filter.matches(ev.prev);
       let type: string | undefined;
       if (ev.type === 'DELETED') type = before ? 'DELETED' : undefined;
       else if (ev.type === 'ADDED') type = now ? 'ADDED' : undefined;
       // A change that moves an object into or out of the selection looks like an add or a delete.
       else type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
       if (!type) return;
-      t.write(line(type, objectJson(ev.entry.obj, ev.entry.json)));
+      t.write(line(type, rep.as === 'json' ? ev.entry.json : objectJson(ev.entry.obj, ev.entry.json)));
       if (t.backlog > store.cache.config.maxLagBytes) {
         ctx.log.warn({ resource: r.plural, backlog: t.backlog }, 'watcher too slow, closing');
         finish();

@@ -149,8 +149,20 @@ async function watchHttp(ctx: ApiContext, reply: FastifyReply, w: Parameters<typ
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   ctx.watchOpened(w.r.plural);
+  // Events that arrive together (a burst of writes) leave in one syscall: cork until the tick ends.
+  let corked = false;
   await serveWatch(ctx, w, {
-    write: (line) => void res.write(line),
+    write: (line) => {
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
+      res.write(line);
+    },
     get backlog() {
       return res.writableLength;
     },

@@ -23,3 +23,41 @@ export function decodeStored(value: Buffer | string, rev: number): { obj: KObjec
   const sep = text[open] === '}' ? '' : ',';
   return { obj, json: `${text.slice(0, open)}"resourceVersion":"${rev}"${sep}${text.slice(open)}` };
 }
+
+/** What a selector looks at: labels and the kind's selectable fields. */
+export interface Selectable {
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * An object as the watch cache holds it: its JSON text (resourceVersion included) and what
+ * selectors need, computed once. The parsed object is not kept — it would cost several times
+ * the text — and `obj` parses on each use, so hot paths filter on labels and fields instead.
+ */
+export class CacheEntry implements Selectable {
+  constructor(
+    readonly key: string,
+    readonly rev: number,
+    readonly json: string,
+    readonly labels: Readonly<Record<string, string>> | undefined,
+    readonly fields: Readonly<Record<string, string>>,
+  ) {}
+
+  get obj(): KObject {
+    return JSON.parse(this.json) as KObject;
+  }
+
+  /** From stored bytes; `fieldsOf` gives the kind's selectable fields. */
+  static fromStored(key: string, value: Buffer | string, rev: number, fieldsOf: (o: KObject) => Record<string, string>): CacheEntry {
+    const { obj, json } = decodeStored(value, rev);
+    return new CacheEntry(key, rev, json, obj.metadata.labels as Record<string, string> | undefined, fieldsOf(obj));
+  }
+
+  /** This entry's last state, stamped with the revision that deleted it. */
+  deletedAt(rev: number): CacheEntry {
+    const obj = this.obj;
+    obj.metadata.resourceVersion = String(rev);
+    return new CacheEntry(this.key, rev, JSON.stringify(obj), this.labels, this.fields);
+  }
+}

@@ -4,6 +4,7 @@
 // the API watchers (etcd's cache/ module has the same shape: store + ring buffer + demux).
 import { expired, serviceUnavailable, type ApiError } from '@k8ts/api';
 import { prefixEnd, type EtcdStore } from './etcd-store.ts';
+import { CacheEntry } from './codec.ts';
 import type { CacheTarget, WatchDispatcher } from './dispatcher.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -14,13 +15,7 @@ export interface KObject {
   [k: string]: unknown;
 }
 
-/** An object as the cache holds it: parsed (never to be mutated) and serialised once. */
-export interface CacheEntry {
-  key: string;
-  rev: number;
-  obj: Readonly<KObject>;
-  json: string;
-}
+export { CacheEntry } from './codec.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -64,8 +59,8 @@ export interface WatchCacheOptions {
   etcd: EtcdStore;
   dispatcher: WatchDispatcher;
   prefix: string;
-  /** The object and its JSON text (with resourceVersion) from stored bytes. */
-  decode: (value: Buffer, rev: number) => { obj: KObject; json: string };
+  /** The kind's selectable fields of an object (for field selectors). */
+  fieldsOf: (obj: KObject) => Record<string, string>;
   config?: Partial<WatchCacheConfig>;
 }
 
@@ -114,8 +109,7 @@ export class WatchCache implements CacheTarget {
   }
 
   private entry(key: string, value: Buffer, rev: number): CacheEntry {
-    const { obj, json } = this.opts.decode(value, rev);
-    return { key, rev, obj, json };
+    return CacheEntry.fromStored(key, value, rev, this.opts.fieldsOf);
   }
 
   put(key: string, value: Buffer, rev: number) {
@@ -131,8 +125,7 @@ export class WatchCache implements CacheTarget {
     if (!prev) return;
     this.items.delete(key);
     this.sortedKeys = undefined;
-    const obj = { ...prev.obj, metadata: { ...prev.obj.metadata, resourceVersion: String(rev) } };
-    this.emit({ type: 'DELETED', rev, entry: { key, rev, obj, json: JSON.stringify(obj) }, prev });
+    this.emit({ type: 'DELETED', rev, entry: prev.deletedAt(rev), prev });
   }
 
   private emit(ev: CacheEvent) {
