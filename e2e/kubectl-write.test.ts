@@ -130,6 +130,13 @@ describe('kubectl writes', () => {
     await c.kubectl(['create', 'configmap', 'x1']);
     await c.kubectl(['label', 'cm', 'x1', 'sweep=yes']);
     expect((await c.kubectl(['delete', 'cm', '-l', 'sweep=yes'])).stdout).toContain('configmap "x1" deleted');
+    // --cascade=orphan leaves the removal to the garbage collector: the object waits on `orphan`.
+    await c.kubectl(['create', 'configmap', 'orph']);
+    await c.kubectl(['delete', 'cm', 'orph', '--cascade=orphan', '--wait=false']);
+    expect(await field(['cm', 'orph'], '{.metadata.finalizers}')).toBe('["orphan"]');
+    expect(await field(['cm', 'orph'], '{.metadata.deletionTimestamp}')).not.toBe('');
+    await c.kubectl(['patch', 'cm', 'orph', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    expect((await c.kubectl(['get', 'cm', 'orph'], { allowFail: true })).stderr).toContain('NotFound');
     await c.kubectl(['delete', 'cm', '--all']);
     const left = await c.kubectl(['get', 'cm', '-o', 'name']);
     expect(left.stdout.trim()).toBe('');
