@@ -19,7 +19,7 @@ const ensure = async (store: ResourceStore, ns: string | undefined, obj: KObject
   }
 };
 
-export async function bootstrap(stores: (plural: string) => ResourceStore, o: BootstrapOptions) {
+export async function bootstrap(stores: (key: string) => ResourceStore, o: BootstrapOptions) {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     await ensure(stores('namespaces'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }

@@ -38,14 +38,13 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
   const metrics = apiMetrics();
   const etcd = new EtcdStore({ endpoints: o.etcdServers, metrics });
   const stores = new Map<string, ResourceStore>();
-  const byPlural = (key: string) => stores.get(key)!;
+  const storeOf = (key: string) => stores.get(key)!;
 
   let services: ServiceAllocator | undefined;
   const hooks: Hooks = {
-    async beforeCreate(r: ResourceInfo, obj, ctx) {
-      if (r.namespaced) await admitNamespace(byPlural('namespaces'), r, obj);
+    async beforeCreate(r: ResourceInfo, obj) {
+      if (r.namespaced) await admitNamespace(storeOf('namespaces'), r, obj);
       if (r.kind === 'Service') return services!.admit(obj, undefined);
-      void ctx;
       return () => undefined;
     },
     async beforeUpdate(r, obj, old) {
@@ -58,10 +57,10 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     const strategy = strategyFor(r);
     const prefix = `${o.etcdPrefix}/${r.group ? `${r.group}/` : ''}${r.plural}/`;
     const cache = new WatchCache({ etcd, dispatcher, prefix, fieldsOf: (obj) => selectableFields(r.kind, obj), config: { capacity: o.watchCacheSize } });
-    stores.set(storeKey(r), new ResourceStore(strategy, etcd, cache, o.etcdPrefix, hooks));
+    stores.set(storeKey(r), new ResourceStore(strategy, etcd, cache, hooks));
   }
   void dispatcher.start();
-  services = new ServiceAllocator(byPlural('services'), { serviceCIDR: o.serviceClusterIPRange, nodePorts: o.serviceNodePortRange });
+  services = new ServiceAllocator(storeOf('services'), { serviceCIDR: o.serviceClusterIPRange, nodePorts: o.serviceNodePortRange });
 
   let schemas: Schemas | undefined;
   if (o.openapiFile) {
@@ -74,7 +73,6 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
 
   const ctx: ApiContext = {
     stores, log, now: () => new Date(), schemas,
-    bookmarkIntervalMs: o.bookmarkIntervalMs,
     pdbResource: RESOURCES.find((r) => r.plural === 'poddisruptionbudgets')!,
     watchOpened: (r) => metrics.watchers.inc({ resource: r }),
     watchClosed: (r) => metrics.watchers.dec({ resource: r }),
@@ -126,7 +124,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     await dispatcher.ready;
     for (let attempt = 0; ; attempt++) {
       try {
-        await bootstrap(byPlural, { serviceCIDR: o.serviceClusterIPRange, advertiseAddress: o.advertiseAddress, port: o.port });
+        await bootstrap(storeOf, { serviceCIDR: o.serviceClusterIPRange, advertiseAddress: o.advertiseAddress, port: o.port });
         break;
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'bootstrap failed, retrying');

@@ -32,7 +32,6 @@ export interface Hooks {
   /** Admission that needs state (namespace lifecycle, IP and port allocation). */
   beforeCreate?(r: ResourceInfo, obj: KObject, ctx: WriteContext): Promise<() => void>;
   beforeUpdate?(r: ResourceInfo, obj: KObject, old: Readonly<KObject>, ctx: WriteContext): Promise<() => void>;
-  afterDelete?(r: ResourceInfo, obj: Readonly<KObject>): void;
 }
 
 const MAX_UPDATE_RETRIES = 5;
@@ -45,11 +44,10 @@ export class ResourceStore {
     readonly strategy: Strategy,
     readonly etcd: EtcdStore,
     readonly cache: WatchCache,
-    registryPrefix: string,
     private readonly hooks: Hooks,
   ) {
     this.info = strategy.resource;
-    this.prefix = `${registryPrefix}/${this.info.group ? `${this.info.group}/` : ''}${this.info.plural}/`;
+    this.prefix = cache.prefix;
   }
 
   key(namespace: string | undefined, name: string) {
@@ -217,7 +215,6 @@ export class ResourceStore {
     if (next.metadata.deletionTimestamp && this.finalizersOf(next).length === 0 && !this.gracefulPending(next)) {
       const res = await this.etcd.delete(key, kv.rev);
       if (!res.ok) return undefined;
-      this.hooks.afterDelete?.(this.info, next);
       next.metadata.resourceVersion = String(res.rev);
       return next;
     }
@@ -260,10 +257,7 @@ export class ResourceStore {
       if (ctx.dryRun) return plan.remove ? { deleted: true, obj: current } : { deleted: false, obj: plan.obj };
       if (plan.remove) {
         const res = await this.etcd.delete(key, kv.rev);
-        if (res.ok) {
-          this.hooks.afterDelete?.(this.info, current);
-          return { deleted: true, obj: current };
-        }
+        if (res.ok) return { deleted: true, obj: current };
       } else {
         if (plan.obj === current) return { deleted: false, obj: current };
         const res = await this.etcd.update(key, this.encode(plan.obj), kv.rev);

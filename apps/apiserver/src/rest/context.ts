@@ -9,8 +9,6 @@ export interface ApiContext {
   log: Logger;
   now: () => Date;
   schemas: Schemas | undefined;
-  /** Bookmarks go to watchers that asked for them this often. */
-  bookmarkIntervalMs: number;
   /** policy/v1 poddisruptionbudgets, which evictions consult */
   pdbResource: ResourceInfo;
   watchOpened(resource: string): void;

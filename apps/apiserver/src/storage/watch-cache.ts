@@ -91,10 +91,6 @@ export class WatchCache implements CacheTarget {
     return this.opts.dispatcher.ready;
   }
 
-  get watcherCount() {
-    return this.sinks.size;
-  }
-
   reset(kvs: { key: string; value: Buffer; rev: number }[], revision: number) {
     this.items.clear();
     this.sortedKeys = undefined;
