@@ -144,6 +144,18 @@ describe('objects in etcd through the API', () => {
     expect(pending.body.items).toHaveLength(0);
   });
 
+  it('retries conflicting patches that do not pin a resourceVersion, and refuses those that do', async () => {
+    const cm = await h.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'contended' } });
+    const merge = { 'content-type': 'application/merge-patch+json' };
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      h.call('PATCH', '/api/v1/namespaces/default/configmaps/contended', { metadata: { labels: { [`l${i}`]: 'x' } } }, merge)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const final = await h.call('GET', '/api/v1/namespaces/default/configmaps/contended');
+    expect(Object.keys(final.body.metadata.labels).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `l${i}`).sort());
+    const stale = await h.call('PATCH', '/api/v1/namespaces/default/configmaps/contended', { metadata: { resourceVersion: cm.body.metadata.resourceVersion, labels: { late: 'x' } } }, merge);
+    expect(stale.status).toBe(409);
+  });
+
   it('does nothing on dryRun=All', async () => {
     const res = await h.call('POST', `${PODS}?dryRun=All`, pod('dry'));
     expect(res.status).toBe(201);

@@ -34,7 +34,9 @@ export interface Hooks {
   beforeUpdate?(r: ResourceInfo, obj: KObject, old: Readonly<KObject>, ctx: WriteContext): Promise<() => void>;
 }
 
-const MAX_UPDATE_RETRIES = 5;
+// An unconditional write retries until it lands, as upstream's GuaranteedUpdate (every conflict
+// means another writer made progress); the cap only guards against a pathological loop.
+const MAX_UPDATE_RETRIES = 100;
 
 export class ResourceStore {
   readonly info: ResourceInfo;
@@ -148,8 +150,9 @@ export class ResourceStore {
 
   /**
    * Read-modify-write with optimistic concurrency (GuaranteedUpdate upstream). `mutate` gets a
-   * private copy of the current object. A conflict caused by someone else's write is retried
-   * unless the caller pinned a resourceVersion, which then answers 409.
+   * private copy of the current object. If the object it returns carries metadata.resourceVersion,
+   * that is a precondition: a stale one answers 409. Without one the write applies to whatever is
+   * current, and a conflict with someone else's write is retried.
    */
   async update(
     namespace: string | undefined,
@@ -171,7 +174,10 @@ export class ResourceStore {
       const release = (await this.hooks.beforeUpdate?.(this.info, next, old, ctx)) ?? (() => undefined);
       let finished: KObject | undefined;
       try {
-        if (ctx.dryRun) return next;
+        if (ctx.dryRun) {
+          next.metadata.resourceVersion = String(kv.rev);
+          return next;
+        }
         finished = await this.writeUpdate(namespace, name, next, kv);
       } finally {
         release();

@@ -6,7 +6,7 @@ import type { KObject } from '../storage/watch-cache.ts';
 import { decodeObject } from '../http/negotiate.ts';
 import { applyPatch, patchTypeOf } from '../patch/index.ts';
 import { dryRunOf, stamp, storeFor, type ApiContext } from './context.ts';
-import { checkBody, type WriteRequest } from './write.ts';
+import { checkBody, pinsVersion, type WriteRequest } from './write.ts';
 
 interface Scalable extends KObject {
   spec?: { replicas?: number; selector?: unknown };
@@ -39,9 +39,9 @@ export async function updateScale(ctx: ApiContext, w: WriteRequest, method: 'PUT
       next = checkBody(ctx, { ...w, r: { ...w.r, group: 'autoscaling', version: 'v1' } as ResourceInfo }, structuredClone(body!), 'Scale') as unknown as typeof scale;
     } else {
       if (!patchType) throw badRequest(`unsupported patch type ${w.contentType ?? ''}`);
-      const raw = JSON.parse(w.body?.toString() || 'null');
+      const raw = patchType === 'apply' ? body : JSON.parse(w.body?.toString() || 'null');
       next = (patchType === 'apply' ? { ...scale, ...body } : applyPatch(patchType, scale, raw, 'Scale')) as typeof scale;
-      next.metadata.resourceVersion ??= current.metadata.resourceVersion;
+      if (!pinsVersion(raw)) delete next.metadata.resourceVersion;
     }
     const replicas = next.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -51,7 +51,8 @@ export async function updateScale(ctx: ApiContext, w: WriteRequest, method: 'PUT
       });
     }
     (current.spec as { replicas?: number }).replicas = replicas;
-    current.metadata.resourceVersion = next.metadata.resourceVersion || current.metadata.resourceVersion;
+    if (next.metadata.resourceVersion) current.metadata.resourceVersion = next.metadata.resourceVersion;
+    else delete current.metadata.resourceVersion;
     return current;
   }, wctx);
   return toScale(updated);
@@ -76,6 +77,7 @@ export async function bind(ctx: ApiContext, w: WriteRequest) {
     if (pod.metadata.deletionTimestamp) throw conflict({ resource: 'pods' }, w.name!, 'pod is being deleted, cannot be assigned to a host');
     if (spec.nodeName) throw conflict({ resource: 'pods' }, w.name!, `pod ${w.name} is already assigned to node "${spec.nodeName}"`);
     spec.nodeName = node;
+    delete pod.metadata.resourceVersion;
     const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastProbeTime: null; lastTransitionTime: string }[] };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: stamp(wctx.now) });
@@ -130,7 +132,8 @@ export async function finalize(ctx: ApiContext, w: WriteRequest) {
   const finalizers = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
   return w.store.update(undefined, w.name!, (cur) => {
     cur.spec = { ...(cur.spec as object), finalizers };
-    cur.metadata.resourceVersion = ns.metadata.resourceVersion ?? cur.metadata.resourceVersion;
+    if (ns.metadata.resourceVersion) cur.metadata.resourceVersion = ns.metadata.resourceVersion;
+    else delete cur.metadata.resourceVersion;
     return cur;
   }, { now: ctx.now(), dryRun: dryRunOf(w.query), subresource: 'other' });
 }

@@ -106,7 +106,11 @@ export async function patch(ctx: ApiContext, w: WriteRequest, subresource?: 'sta
     const applied = checkBody(ctx, w, asObject(body));
     const args = { applied, manager, force, kind: w.r.kind, apiVersion: gv, now: wctx.now, ...(subresource ? { subresource } : {}) };
     try {
-      return await w.store.update(w.namespace, w.name!, (current) => serverSideApply({ ...args, live: current }) as KObject, { ...wctx, ...(subresource ? { subresource } : {}) });
+      return await w.store.update(w.namespace, w.name!, (current) => {
+        const merged = serverSideApply({ ...args, live: current }) as KObject;
+        if (!pinsVersion(applied)) delete merged.metadata.resourceVersion;
+        return merged;
+      }, { ...wctx, ...(subresource ? { subresource } : {}) });
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 404) || subresource) throw e;
       const created = serverSideApply({ ...args, live: undefined }) as KObject;
@@ -119,12 +123,14 @@ export async function patch(ctx: ApiContext, w: WriteRequest, subresource?: 'sta
     const patched = applyPatch(type, current, body, w.r.kind) as KObject;
     const checked = checkBody(ctx, { ...w, query: { ...w.query, fieldValidation: 'Ignore' } }, patched as Record<string, unknown>);
     // A patch that does not pin a resourceVersion applies to whatever is current (and is retried).
-    if ((body as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion === undefined) {
-      checked.metadata.resourceVersion = current.metadata.resourceVersion;
-    }
+    if (!pinsVersion(body)) delete checked.metadata.resourceVersion;
     return trackUpdate({ live: current, updated: checked, manager: managerOf(w), kind: w.r.kind, apiVersion: gv, now: wctx.now, ...(subresource ? { subresource } : {}) }) as KObject;
   }, { ...wctx, ...(subresource ? { subresource } : {}) });
 }
+
+/** Whether a patch or applied configuration sets metadata.resourceVersion (a precondition). */
+export const pinsVersion = (body: unknown) =>
+  (body as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion !== undefined;
 
 const asObject = (v: unknown): Record<string, unknown> => {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('the patch body must be an object');
