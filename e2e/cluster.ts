@@ -29,7 +29,14 @@ export async function upCluster(): Promise<Cluster> {
   const etcdPort = await freePort();
   const stateArgs = ['--state-dir', join(dir, 'state')];
   const k8ts = (...args: string[]) => run(join(ROOT, 'k8ts'), args, { cwd: ROOT, env: { ...process.env }, maxBuffer: 16 << 20 });
-  await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort), '--kubeconfig', kubeconfig);
+  try {
+    await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort), '--kubeconfig', kubeconfig);
+  } catch (e) {
+    // A failed `up` stops what it started; its state directory still needs removing.
+    await k8ts('down', ...stateArgs).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
   const cacheDir = join(dir, 'kubectl-cache');
   const kubectl: Cluster['kubectl'] = (args, opts = {}) =>
     new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The client over TLS: server verified against the kubeconfig's CA, a client certificate
 // presented, or verification skipped. Certificates are made per run with the openssl CLI.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -56,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Client over TLS', () => {

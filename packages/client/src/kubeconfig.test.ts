@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kubeconfigFromText, loadKubeconfig } from './kubeconfig.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -54,6 +54,7 @@ describe('loadKubeconfig', () => {
   mkdirSync(pki);
   writeFileSync(join(pki, 'ca.crt'), 'FILE CA');
   writeFileSync(join(pki, 'admin.crt'), 'FILE CERT');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: { name: string; context?: string; want: Record<string, unknown> }[] = [
     {
