@@ -31,6 +31,12 @@ export async function load(n: number, concurrency: number, task: (i: number) => 
   return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), seconds };
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+export const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 export const rssMiB = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;

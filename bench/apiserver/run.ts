@@ -2,7 +2,7 @@
 // etcd in the same run, so the ratio shows what the API server costs on this machine.
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '@k8ts/testing';
-import { fmt, http, load, percentile, podJson, row, rssMiB, startApiServerProcess } from '../lib.ts';
+import { cpuSeconds, fmt, http, load, percentile, podJson, row, rssMiB, startApiServerProcess } from '../lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const LIST_PODS = 5000;
@@ -101,18 +101,24 @@ try {
   });
   await new Promise((r) => setTimeout(r, 2000));
   const fanStart = performance.now();
+  const serverCpu0 = cpuSeconds(api.pid);
+  const clientCpu0 = process.cpuUsage();
   await load(FANOUT_CREATES, 8, async (i) => {
     sent.set(`f-${i}`, performance.now());
     await post('/api/v1/namespaces/fan/pods', podJson(`f-${i}`, 'fan'));
   });
   await Promise.race([done, new Promise((r) => setTimeout(r, 120_000))]);
   const fanSeconds = (performance.now() - fanStart) / 1000;
+  const serverCpu = cpuSeconds(api.pid) - serverCpu0;
+  const clientUsage = process.cpuUsage(clientCpu0);
+  const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   const etcdMetrics = await (await fetch(`${etcd.endpoint}/metrics`)).text();
   const etcdWatchers = /^etcd_debugging_mvcc_watcher_total (\d+)/m.exec(etcdMetrics)?.[1] ?? '?';
   row(`(d) ${WATCHERS} watchers × ${FANOUT_CREATES} creates: events delivered`, `${received}`, `${WATCHERS * FANOUT_CREATES} expected`);
   row('(d) event delivery latency p50 (from create sent)', `${fmt(percentile(delays, 50))} ms`);
   row('(d) event delivery latency p99', `${fmt(percentile(delays, 99))} ms`, 'p99 < 100 ms');
   row('(d) fan-out wall time', `${fmt(fanSeconds, 2)} s`);
+  row('    CPU used meanwhile: API server / load generator', `${fmt(serverCpu)} s / ${fmt(clientCpu)} s`);
   row('(d) etcd watchers held by the API server', etcdWatchers, `1 per resource (${19})`);
   row('(d) apiserver RSS during fan-out', `${fmt(rssMiB(api.pid))} MiB`, '< 300 MiB');
   for (const ac of aborts) ac.abort();

@@ -10,7 +10,8 @@ import type { Filter } from './read.ts';
 
 /** Where a watch's lines go: an HTTP response or a WebSocket. */
 export interface WatchTransport {
-  write(line: string): void;
+  /** one event: JSON text ending in a newline */
+  write(line: string | Buffer): void;
   /** bytes queued but not yet sent: a watcher that falls too far behind is cut off */
   readonly backlog: number;
   end(): void;
@@ -24,6 +25,19 @@ export interface WatchRequest {
   filter: Filter;
   rep: Representation;
   query: Query;
+}
+
+/**
+ * The encoded event line for JSON watchers, built once per event and type and shared by every
+ * watcher: fan-out then costs a socket write per watcher, not a string and an encoding each.
+ */
+const encodedLines = new WeakMap<CacheEvent, Map<string, Buffer>>();
+function encodedLine(ev: CacheEvent, type: string): Buffer {
+  let byType = encodedLines.get(ev);
+  if (!byType) encodedLines.set(ev, (byType = new Map()));
+  let buf = byType.get(type);
+  if (!buf) byType.set(type, (buf = Buffer.from(`{"type":"${type}","object":${ev.entry.json}}\n`)));
+  return buf;
 }
 
 /** Upstream picks a random timeout in [minRequestTimeout, 2×minRequestTimeout) so watches spread out. */
@@ -58,7 +72,7 @@ export async function serveWatch(ctx: ApiContext, w: WatchRequest, t: WatchTrans
       // A change that moves an object into or out of the selection looks like an add or a delete.
       else type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
       if (!type) return;
-      t.write(line(type, rep.as === 'json' ? ev.entry.json : objectJson(ev.entry.obj, ev.entry.json)));
+      t.write(rep.as === 'json' ? encodedLine(ev, type) : line(type, objectJson(ev.entry.obj, ev.entry.json)));
       if (t.backlog > store.cache.config.maxLagBytes) {
         ctx.log.warn({ resource: r.plural, backlog: t.backlog }, 'watcher too slow, closing');
         finish();

@@ -34,7 +34,8 @@ export function attachWebSocketWatch(app: FastifyInstance, wss: WebSocketServer,
         ctx.watchOpened(r.plural);
         ctx.log.info({ verb: 'watch', resource: r.plural, url: req.url, transport: 'websocket' }, 'watch started');
         void serveWatch(ctx, { r, store, namespace: info.namespace, filter, rep, query }, {
-          write: (line) => ws.send(line.trimEnd()),
+          // One text message per event, without the newline that ends it on an HTTP stream.
+          write: (line) => ws.send(typeof line === 'string' ? line.trimEnd() : line.subarray(0, -1), { binary: false }),
           get backlog() {
             return ws.bufferedAmount;
           },
