@@ -8,6 +8,10 @@ beforeAll(async () => {
   await c.kubectl(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
   await c.kubectl(['create', 'configmap', 'settings', '--from-literal=mode=fast']);
   await c.kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+  // Like the three above, kubectl sends these bodies as protobuf.
+  await c.kubectl(['create', 'secret', 'generic', 'creds', '--from-literal=token=abc']);
+  await c.kubectl(['create', 'job', 'once', '--image=busybox:1.36', '--', 'echo', 'hi']);
+  await c.kubectl(['create', 'cronjob', 'nightly', '--image=busybox:1.36', '--schedule=0 3 * * *']);
 }, 120_000);
 afterAll(async () => {
   await c?.down();
@@ -46,6 +50,11 @@ describe('kubectl reads', () => {
     expect(json.spec.replicas).toBe(2);
     const jp = await c.kubectl(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']);
     expect(jp.stdout).toBe('10.96.0.1');
+    const secret = await c.kubectl(['get', 'secret', 'creds', '-o', 'jsonpath={.data.token}']);
+    expect(Buffer.from(secret.stdout, 'base64').toString()).toBe('abc');
+    const batch = await c.kubectl(['get', 'jobs,cronjobs']);
+    expect(batch.stdout).toMatch(/^job\.batch\/once\s+Running\s+0\/1/m);
+    expect(batch.stdout).toMatch(/^cronjob\.batch\/nightly\s+0 3 \* \* \*/m);
     const names = await c.kubectl(['get', 'cm,deploy', '-o', 'name']);
     expect(names.stdout.split('\n')).toEqual(expect.arrayContaining(['configmap/settings', 'deployment.apps/web']));
   });
