@@ -136,6 +136,18 @@ describe('objects in etcd through the API', () => {
     expect(badField.status).toBe(400);
   });
 
+  it('lists at an exact revision for resourceVersionMatch=Exact and for paged lists, not older than it otherwise', async () => {
+    const a = await h.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'rv-a', labels: { set: 'rv' } } });
+    await h.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'rv-b', labels: { set: 'rv' } } });
+    const rv = a.body.metadata.resourceVersion;
+    const names = (r: { body: { items: { metadata: { name: string } }[] } }) => r.body.items.map((i) => i.metadata.name);
+    const base = '/api/v1/namespaces/default/configmaps?labelSelector=set%3Drv';
+    expect(names(await h.call('GET', `${base}&resourceVersion=${rv}&resourceVersionMatch=Exact`))).toEqual(['rv-a']);
+    expect(names(await h.call('GET', `${base}&resourceVersion=${rv}&limit=10`))).toEqual(['rv-a']);
+    expect(names(await h.call('GET', `${base}&resourceVersion=${rv}`))).toEqual(['rv-a', 'rv-b']);
+    expect(names(await h.call('GET', `${base}&resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`))).toEqual(['rv-a', 'rv-b']);
+  });
+
   it('serves pods with spec.nodeName and status.phase field selectors across namespaces', async () => {
     await h.call('POST', PODS, pod('unbound'));
     const unscheduled = await h.call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3D');

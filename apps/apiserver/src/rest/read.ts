@@ -98,7 +98,8 @@ export async function listObjects(store: ResourceStore, ns: string | undefined, 
     return { entries, resourceVersion: store.cache.revision };
   }
   return listFromEtcd(store, prefix, filter, {
-    revision: cont ? decodeContinue(cont).rv : match === 'Exact' ? rv! : 0,
+    // A paged list at resourceVersion N without a match rule is an exact read, as upstream's.
+    revision: cont ? decodeContinue(cont).rv : rv && rv > 0 && match !== 'NotOlderThan' ? rv : 0,
     start: cont ? prefix + decodeContinue(cont).start : undefined,
     limit: limit && limit > 0 ? limit : 0,
   });

@@ -35,3 +35,18 @@ describe('Pod affinity', () => {
     expect(lines(validateCreate('Pod', pod(affinity)))).toEqual(want);
   });
 });
+
+describe('Pod topology spread constraints', () => {
+  const TS = 'spec.topologySpreadConstraints';
+  const spread = (c: Record<string, unknown>[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: podSpec({ topologySpreadConstraints: c }) });
+  const ok = { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'a' } } };
+  it.each([
+    { name: 'valid', c: [ok, { ...ok, whenUnsatisfiable: 'ScheduleAnyway' }], want: [] },
+    { name: 'zero maxSkew', c: [{ ...ok, maxSkew: 0 }], want: [`${TS}[0].maxSkew: Invalid value: 0: must be greater than zero`] },
+    { name: 'no topologyKey', c: [{ ...ok, topologyKey: '' }], want: [`${TS}[0].topologyKey: Required value: can not be empty`] },
+    { name: 'unknown action', c: [{ ...ok, whenUnsatisfiable: 'Sometimes' }], want: [`${TS}[0].whenUnsatisfiable: Unsupported value: "Sometimes": supported values: "DoNotSchedule", "ScheduleAnyway"`] },
+    { name: 'duplicate key and action', c: [ok, ok], want: [`${TS}[1].{topologyKey, whenUnsatisfiable}: Duplicate value: "{topology.kubernetes.io/zone, DoNotSchedule}"`] },
+  ])('$name', ({ c, want }) => {
+    expect(lines(validateCreate('Pod', spread(c)))).toEqual(want);
+  });
+});

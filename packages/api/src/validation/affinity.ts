@@ -1,7 +1,7 @@
 // Affinity in a PodSpec (core/v1 validation's node selector, pod affinity and anti-affinity
 // rules): operators and their values, weights of preferred terms, topology keys.
 import type { StatusCause } from '../errors.ts';
-import { child, forbidden, index, invalid, invalidEach, required, type Path } from './field.ts';
+import { child, duplicate, forbidden, index, invalid, invalidEach, notSupported, required, type Path } from './field.ts';
 import { asArray, asObj, str, validateLabelSelector } from './meta.ts';
 import { isDNS1123Label, isQualifiedName } from './names.ts';
 
@@ -99,5 +99,39 @@ export function validateAffinity(affinity: unknown, path: Path): StatusCause[] {
   }
   if (a['podAffinity']) errs.push(...podAffinity(a['podAffinity'], child(path, 'podAffinity')));
   if (a['podAntiAffinity']) errs.push(...podAffinity(a['podAntiAffinity'], child(path, 'podAntiAffinity')));
+  return errs;
+}
+
+const UNSATISFIABLE = ['DoNotSchedule', 'ScheduleAnyway'];
+const POLICIES = ['Honor', 'Ignore'];
+
+/** topologySpreadConstraints: maxSkew > 0, a topology key, the enums, and one constraint per key and action. */
+export function validateTopologySpread(constraints: unknown, path: Path): StatusCause[] {
+  const errs: StatusCause[] = [];
+  const seen = new Set<string>();
+  asArray(constraints).forEach((raw, i) => {
+    const c = asObj(raw);
+    const at = index(path, i);
+    const skew = c['maxSkew'];
+    if (typeof skew !== 'number' || skew <= 0) errs.push(invalid(child(at, 'maxSkew'), skew ?? 0, 'must be greater than zero'));
+    const key = str(c['topologyKey']);
+    if (!key) errs.push(required(child(at, 'topologyKey'), 'can not be empty'));
+    else errs.push(...invalidEach(child(at, 'topologyKey'), key, isQualifiedName(key)));
+    const when = c['whenUnsatisfiable'];
+    if (!UNSATISFIABLE.includes(str(when))) errs.push(notSupported(child(at, 'whenUnsatisfiable'), when ?? '', UNSATISFIABLE));
+    const minDomains = c['minDomains'];
+    if (minDomains !== undefined && minDomains !== null) {
+      if (typeof minDomains !== 'number' || minDomains <= 0) errs.push(invalid(child(at, 'minDomains'), minDomains, 'must be greater than 0'));
+      else if (when !== 'DoNotSchedule') errs.push(invalid(child(at, 'minDomains'), minDomains, 'can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ' + str(when)));
+    }
+    for (const p of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+      const v = c[p];
+      if (v !== undefined && v !== null && !POLICIES.includes(str(v))) errs.push(notSupported(child(at, p), v, POLICIES));
+    }
+    errs.push(...validateLabelSelector(c['labelSelector'], child(at, 'labelSelector')));
+    const pair = `${key}/${str(when)}`;
+    if (key && seen.has(pair)) errs.push(duplicate(child(at, '{topologyKey, whenUnsatisfiable}'), `{${key}, ${str(when)}}`));
+    seen.add(pair);
+  });
   return errs;
 }
