@@ -16,7 +16,23 @@ const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
 const NUMBER = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
 const EXPONENT = /^[eE]([+-]?[0-9]+)$/;
 
+/**
+ * Parsed quantities by their text: every write parses the same few strings ("100m", "64Mi")
+ * several times (defaults, validation, QoS). Results are immutable; the cache is bounded.
+ */
+const parsed = new Map<string, Exact | undefined>();
+const PARSED_MAX = 4096;
+
 function parseExact(input: string | number): Exact | undefined {
+  if (typeof input !== 'string') return parseUncached(input);
+  if (parsed.has(input)) return parsed.get(input);
+  const result = parseUncached(input);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(input, result);
+  return result;
+}
+
+function parseUncached(input: string | number): Exact | undefined {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return undefined;
     // Whole numbers convert exactly; String(2 ** 61) would drop the low digits.
