@@ -12,6 +12,8 @@ export interface ApiServerOptions {
   advertiseAddress: string;
   logLevel: string;
   bookmarkIntervalMs: number;
+  /** How often etcd's history is compacted (upstream --etcd-compaction-interval); 0 turns it off. */
+  etcdCompactionIntervalMs: number;
   /** Events each resource's watch cache keeps for resuming watches (upstream --watch-cache-sizes). */
   watchCacheSize: number;
   /** generated/openapi.json; absent → OpenAPI is not served (and Strict validation is off) */
@@ -28,14 +30,23 @@ export const DEFAULTS: Omit<ApiServerOptions, 'etcdServers'> = {
   logLevel: 'info',
   bookmarkIntervalMs: 10_000,
   watchCacheSize: 10_000,
+  etcdCompactionIntervalMs: 5 * 60_000,
   openapiFile: undefined,
 };
 
 const USAGE = `usage: apiserver --etcd-servers=URL[,URL] [--etcd-prefix=/registry] [--bind-address=127.0.0.1]
   [--port=6443] [--service-cluster-ip-range=10.96.0.0/16] [--service-node-port-range=30000-32767]
-  [--advertise-address=IP] [--log-level=info] [--openapi-file=PATH] [--watch-cache-size=10000]`;
+  [--advertise-address=IP] [--log-level=info] [--openapi-file=PATH] [--watch-cache-size=10000] [--etcd-compaction-interval=5m]`;
 
 export class UsageError extends Error {}
+
+/** `5m`, `30s`, `250ms` or `0`. */
+function parseDuration(v: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(v);
+  if (!m) throw new UsageError(`not a duration: ${v} (use e.g. 5m, 30s, 0)`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1_000;
+  return Number(m[1]) * unit;
+}
 
 export function parseFlags(argv: string[]): ApiServerOptions {
   const o: ApiServerOptions = { ...DEFAULTS, etcdServers: [] };
@@ -58,6 +69,7 @@ export function parseFlags(argv: string[]): ApiServerOptions {
       case 'log-level': o.logLevel = value; break;
       case 'openapi-file': o.openapiFile = value; break;
       case 'watch-cache-size': o.watchCacheSize = Number(value); break;
+      case 'etcd-compaction-interval': o.etcdCompactionIntervalMs = parseDuration(value); break;
       default: throw new UsageError(`unknown flag --${flag}\n${USAGE}`);
     }
   }

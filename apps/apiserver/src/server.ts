@@ -21,6 +21,7 @@ import { attachWebSocketWatch } from './routes/websocket.ts';
 import { EtcdStore } from './storage/etcd-store.ts';
 import { WatchCache } from './storage/watch-cache.ts';
 import { WatchDispatcher } from './storage/dispatcher.ts';
+import { Compactor } from './storage/compactor.ts';
 
 export interface ApiServer {
   url: string;
@@ -60,6 +61,8 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     stores.set(storeKey(r), new ResourceStore(strategy, etcd, cache, hooks));
   }
   void dispatcher.start();
+  const compactor = new Compactor(etcd, o.etcdCompactionIntervalMs, log);
+  compactor.start();
   services = new ServiceAllocator(storeOf('services'), { serviceCIDR: o.serviceClusterIPRange, nodePorts: o.serviceNodePortRange });
 
   let schemas: Schemas | undefined;
@@ -167,6 +170,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     url, port, ready, stores, app,
     async close() {
       clearInterval(bookmarks);
+      compactor.stop();
       for (const s of stores.values()) s.cache.stop();
       await dispatcher.stop();
       for (const c of wss.clients) c.terminate();
