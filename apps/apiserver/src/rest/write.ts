@@ -75,6 +75,8 @@ export async function create(ctx: ApiContext, w: WriteRequest): Promise<KObject>
   if (w.r.namespaced && !w.namespace) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const obj = checkBody(ctx, w, decodeObject(w.body, w.contentType));
   const wctx = writeCtx(ctx, w);
+  // Defaulting belongs to decoding (as upstream's scheme), so the creator owns the defaulted
+  // fields in managedFields; the strategy's own defaulting then finds nothing left to do.
   applyDefaults(w.r.kind, obj);
   const tracked = trackUpdate({ live: undefined, updated: obj, manager: managerOf(w), kind: w.r.kind, apiVersion: groupVersion(w.r), now: wctx.now }) as KObject;
   return w.store.create(w.namespace, tracked, wctx);
