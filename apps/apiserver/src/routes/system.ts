@@ -1,4 +1,6 @@
 // Health, version, metrics and OpenAPI: the endpoints outside the resource tree.
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { notAcceptable, notFound } from '@k8ts/api';
 import { openapiV2, openapiV3GroupVersion, openapiV3Index, type Schemas } from '../openapi/index.ts';
@@ -15,7 +17,8 @@ export const VERSION = {
   gitVersion: 'v1.32.0-k8ts',
   gitCommit: 'unknown',
   gitTreeState: 'clean',
-  buildDate: '2026-11-23T00:00:00Z',
+  // When this code was built: the bundle's (or, run from source, this file's) modification time.
+  buildDate: statSync(fileURLToPath(import.meta.url)).mtime.toISOString().replace(/\.\d+Z$/, 'Z'),
   goVersion: `node${process.versions.node}`,
   compiler: 'k8ts',
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
