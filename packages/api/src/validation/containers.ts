@@ -1,5 +1,6 @@
 // Container-level checks of core/v1 validation: names, images, ports, env, resources, mounts, probes.
 import type { StatusCause } from '../errors.ts';
+import { validateContainerSecurityContext } from './security.ts';
 import { isValidQuantity, parseQuantity } from '../quantity.ts';
 import { child, duplicate, forbidden, index, invalid, invalidEach, key, nonNegative, notSupported, required, type Path } from './field.ts';
 import { asArray, asObj, str } from './meta.ts';
@@ -172,6 +173,7 @@ export function validateContainer(raw: unknown, path: Path, ctx: ContainerContex
   errs.push(...validateEnv(c['env'], child(path, 'env')));
   errs.push(...validateResources(c['resources'], child(path, 'resources')));
   errs.push(...validateMounts(c['volumeMounts'], ctx.volumes, child(path, 'volumeMounts')));
+  errs.push(...validateContainerSecurityContext(c['securityContext'], child(path, 'securityContext')));
   const sidecar = ctx.init && c['restartPolicy'] === 'Always';
   if (ctx.init && c['restartPolicy'] !== undefined && !sidecar) errs.push(notSupported(child(path, 'restartPolicy'), c['restartPolicy'], ['Always']));
   if (!ctx.init && c['restartPolicy'] !== undefined) errs.push(forbidden(child(path, 'restartPolicy'), 'may not be set for non-init containers'));

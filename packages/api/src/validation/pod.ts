@@ -1,6 +1,7 @@
 // PodSpec, Pod and PodTemplateSpec checks of core/v1 validation.
 import type { StatusCause } from '../errors.ts';
 import { validateAffinity, validateTopologySpread } from './affinity.ts';
+import { validatePodSecurityContext } from './security.ts';
 import { validateContainer, enumField } from './containers.ts';
 import { child, deepEqual, duplicate, forbidden, index, invalid, invalidEach, nonNegative, notSupported, required, type Path } from './field.ts';
 import { asArray, asObj, nameIsDNSSubdomain, str, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
@@ -92,6 +93,7 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions 
   errs.push(...validateLabels(s['nodeSelector'], child(path, 'nodeSelector')));
   errs.push(...validateTolerations(s['tolerations'], child(path, 'tolerations')));
   errs.push(...validateAffinity(s['affinity'], child(path, 'affinity')));
+  errs.push(...validatePodSecurityContext(s['securityContext'], child(path, 'securityContext')));
   errs.push(...validateTopologySpread(s['topologySpreadConstraints'], child(path, 'topologySpreadConstraints')));
   errs.push(...nonNegative(child(path, 'terminationGracePeriodSeconds'), s['terminationGracePeriodSeconds']));
   const deadline = s['activeDeadlineSeconds'];
