@@ -28,6 +28,8 @@ describe('workload create', () => {
     { name: 'cronjob macro', kind: 'CronJob', spec: { schedule: '@hourly', jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: [] },
     { name: 'cronjob no schedule', kind: 'CronJob', spec: { jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: ['spec.schedule: Required value'] },
     { name: 'cronjob bad schedule', kind: 'CronJob', spec: { schedule: 'every minute', jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: ['spec.schedule: Invalid value: "every minute": expected exactly 5 fields, found 2: [every minute]'] },
+    { name: 'cronjob with a time zone', kind: 'CronJob', spec: { schedule: '0 3 * * *', timeZone: 'Europe/Paris', jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: [] },
+    { name: 'cronjob unknown time zone', kind: 'CronJob', spec: { schedule: '0 3 * * *', timeZone: 'Mars/Olympus', jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: ['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus'] },
     { name: 'cronjob out of range', kind: 'CronJob', spec: { schedule: '61 * * * *', jobTemplate: { spec: { template: template({}, { restartPolicy: 'OnFailure' }) } } }, want: ['spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61'] },
     { name: 'cronjob job template', kind: 'CronJob', spec: { schedule: '@daily', jobTemplate: { spec: { template: template({}) } } }, want: ['spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"'] },
   ])('$name', (c) => {
