@@ -2,7 +2,7 @@
 import { resourceFor } from '@k8ts/api';
 import { Client, Informer, LeaderElector, leasePort, loadKubeconfig, type KubeObject, type WatchEvent } from '@k8ts/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upCluster, type Cluster } from './cluster.ts';
+import { until, upCluster, type Cluster } from './cluster.ts';
 
 let c: Cluster;
 let client: Client;
@@ -19,12 +19,6 @@ const CM = resourceFor('', 'v1', 'configmaps')!;
 const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 
-const until = async (f: () => boolean, ms = 15_000) => {
-  for (const end = Date.now() + ms; !f(); ) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 async function collect(transport: 'http' | 'websocket', resourceVersion: string, n: number) {
   const ac = new AbortController();

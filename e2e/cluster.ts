@@ -22,6 +22,14 @@ export interface Cluster {
   down(): Promise<void>;
 }
 
+/** Polls `f` until it holds; throws after `ms`. */
+export async function until(f: () => boolean, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; !f(); ) {
+    if (Date.now() > end) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function upCluster(): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-e2e-'));
   const kubeconfig = join(dir, 'kubeconfig');

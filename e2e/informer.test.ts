@@ -3,7 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upCluster, type Cluster } from './cluster.ts';
+import { until, upCluster, type Cluster } from './cluster.ts';
 
 let c: Cluster;
 beforeAll(async () => {
@@ -13,13 +13,6 @@ afterAll(async () => {
   await c?.down();
 });
 
-const until = async (f: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('@kubernetes/client-node', () => {
   it('informs about adds, updates and deletes, across an API server restart', async () => {

@@ -64,7 +64,6 @@ export interface InformerOptions {
 /** Thrown inside the loop when a watch ends at once with nothing in it, to avoid a hot loop. */
 class ShortWatchError extends Error {}
 
-const isExpired = (err: unknown) => err instanceof ApiError && (err.code === 410 || err.reason === 'Expired' || err.reason === 'Gone');
 const isConnectionRefused = (err: unknown) => (err as { code?: string })?.code === 'ECONNREFUSED';
 const isTooManyRequests = (err: unknown) => err instanceof ApiError && err.code === 429;
 

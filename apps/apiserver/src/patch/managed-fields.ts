@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { difference, fromFieldsV1, toFieldsV1, union, withoutSubtrees, type FieldSet } from './fieldset.ts';
 import { shapeOf } from './schema.ts';
 import { compare, isObj, zeroFill, type Comparison } from './walk.ts';
+import { rfc3339 } from '../time.ts';
 
 export interface ManagedFieldsEntry {
   manager: string;
@@ -31,9 +32,6 @@ type Obj = Record<string, unknown>;
 /** Upstream tells managers apart by name, operation and subresource, and Update ones also by version. */
 export const ownerId = (o: Pick<Owner, 'manager' | 'operation' | 'apiVersion' | 'subresource'>) =>
   JSON.stringify([o.manager, o.operation, o.operation === 'Update' ? o.apiVersion : '', o.subresource ?? '']);
-
-/** RFC 3339 at whole seconds, as metav1.Time serialises. */
-export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function readOwners(obj: object | undefined): Owner[] {
   const meta = (obj as Obj | undefined)?.metadata;

@@ -5,7 +5,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, type StatusCause } from '@k8ts/api';
 import { difference, intersection, isUnder, pathString, splitPath, union, type FieldSet } from './fieldset.ts';
-import { compareTracked, owned, ownerId, readOwners, rfc3339, stripped, writeOwners, type Owner } from './managed-fields.ts';
+import { compareTracked, owned, ownerId, readOwners, stripped, writeOwners, type Owner } from './managed-fields.ts';
+import { rfc3339 } from '../time.ts';
 import { fieldShape, itemShape, shapeOf, ssaList, type Shape } from './schema.ts';
 import { isObj, itemElement, merge, toFieldSet } from './walk.ts';
 

@@ -9,6 +9,7 @@ import type { EtcdStore, StoredValue } from '../storage/etcd-store.ts';
 import type { KObject, WatchCache } from '../storage/watch-cache.ts';
 import type { Strategy, WriteContext } from './strategy.ts';
 import { generateName } from './names.ts';
+import { rfc3339 } from '../time.ts';
 import { CacheEntry, decodeStored, encodeStored } from '../storage/codec.ts';
 
 export interface Preconditions {
@@ -83,19 +84,8 @@ export class ResourceStore {
    */
   async listConsistent(keyPrefix: string): Promise<{ entries: CacheEntry[]; revision: number }> {
     if (await this.cache.waitFresh()) return { entries: this.cache.list(keyPrefix), revision: this.cache.revision };
-    const entries: CacheEntry[] = [];
-    let start: string | undefined;
-    let revision = 0;
-    for (;;) {
-      const page = await this.etcd.range(keyPrefix, { start, limit: 2_000, revision });
-      revision = page.revision;
-      for (const kv of page.kvs) {
-        entries.push(this.entry(kv.key, kv.value, kv.rev));
-      }
-      const last = page.kvs.at(-1);
-      if (!page.more || !last) return { entries, revision };
-      start = `${last.key}\0`;
-    }
+    const { kvs, revision } = await this.etcd.rangeAll(keyPrefix);
+    return { entries: kvs.map((kv) => this.entry(kv.key, kv.value, kv.rev)), revision };
   }
 
   async get(namespace: string | undefined, name: string): Promise<KObject> {
@@ -127,7 +117,7 @@ export class ResourceStore {
     delete meta.deletionGracePeriodSeconds;
     delete meta.generation;
     meta.uid = randomUUID();
-    meta.creationTimestamp = ctx.now.toISOString().replace(/\.\d+Z$/, 'Z');
+    meta.creationTimestamp = rfc3339(ctx.now);
     obj.kind = this.info.kind;
     this.strategy.prepareForCreate(obj, ctx);
     const causes = this.strategy.validate(obj);
@@ -286,7 +276,7 @@ export class ResourceStore {
       if (grace < left) {
         const obj = structuredClone(current);
         obj.metadata.deletionGracePeriodSeconds = grace;
-        obj.metadata.deletionTimestamp = stamp(new Date(ctx.now.getTime() + grace * 1000));
+        obj.metadata.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
         return { remove: false, obj };
       }
       return { remove: false, obj: current };
@@ -298,11 +288,10 @@ export class ResourceStore {
     if (pending.length === 0 && grace === 0) return { remove: true, obj: current };
     const obj = structuredClone(current);
     if (finalizers.size) obj.metadata.finalizers = [...finalizers];
-    obj.metadata.deletionTimestamp = stamp(new Date(ctx.now.getTime() + grace * 1000));
+    obj.metadata.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
     obj.metadata.deletionGracePeriodSeconds = grace;
     this.strategy.prepareForDelete?.(obj);
     return { remove: false, obj };
   }
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');

@@ -52,4 +52,3 @@ export function rvParam(query: Query, name = 'resourceVersion'): number | undefi
   return Number(v);
 }
 
-export const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');

@@ -35,12 +35,7 @@ export function filterOf(r: ResourceInfo, query: Query): Filter {
   };
 }
 
-export interface Body {
-  /** a ready JSON string (lists are assembled from cached strings) */
-  json: string;
-}
-
-export async function getObject(ctx: ApiContext, store: ResourceStore, ns: string | undefined, name: string, query: Query) {
+export async function getObject(store: ResourceStore, ns: string | undefined, name: string, query: Query) {
   const rv = rvParam(query);
   if (rv === 0) {
     await store.cache.ready;
@@ -97,10 +92,11 @@ export async function listObjects(store: ResourceStore, ns: string | undefined, 
     const entries = store.cache.list(prefix).filter((e) => filter.matches(e));
     return { entries, resourceVersion: store.cache.revision };
   }
+  const token = cont ? decodeContinue(cont) : undefined;
   return listFromEtcd(store, prefix, filter, {
     // A paged list at resourceVersion N without a match rule is an exact read, as upstream's.
-    revision: cont ? decodeContinue(cont).rv : rv && rv > 0 && match !== 'NotOlderThan' ? rv : 0,
-    start: cont ? prefix + decodeContinue(cont).start : undefined,
+    revision: token ? token.rv : rv && rv > 0 && match !== 'NotOlderThan' ? rv : 0,
+    start: token ? prefix + token.start : undefined,
     limit: limit && limit > 0 ? limit : 0,
   });
 }
@@ -119,7 +115,7 @@ async function listFromEtcd(
     try {
       page = await store.etcd.range(prefix, { start, revision, limit: opts.limit ? opts.limit - out.length + (filter.all ? 0 : 100) : 0 });
     } catch (e) {
-      if (isCompacted(e) || /compacted/.test((e as Error).message)) {
+      if (isCompacted(e)) {
         throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
       }
       throw e;

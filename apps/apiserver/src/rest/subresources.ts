@@ -5,7 +5,8 @@ import {
 import type { KObject } from '../storage/watch-cache.ts';
 import { decodeObject } from '../http/negotiate.ts';
 import { applyPatch, patchTypeOf } from '../patch/index.ts';
-import { dryRunOf, stamp, storeFor, type ApiContext } from './context.ts';
+import { dryRunOf, storeFor, type ApiContext } from './context.ts';
+import { rfc3339 } from '../time.ts';
 import { checkBody, pinsVersion, type WriteRequest } from './write.ts';
 
 interface Scalable extends KObject {
@@ -80,7 +81,7 @@ export async function bind(ctx: ApiContext, w: WriteRequest) {
     delete pod.metadata.resourceVersion;
     const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastProbeTime: null; lastTransitionTime: string }[] };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: stamp(wctx.now) });
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(wctx.now) });
     status.conditions = conditions;
     return pod;
   }, { ...wctx, subresource: 'other' });
@@ -115,7 +116,7 @@ export async function evict(ctx: ApiContext, w: WriteRequest) {
         if (allowed <= 0) {
           throw tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 0);
         }
-        p.status = { ...p.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...p.status?.disruptedPods, [w.name!]: stamp(ctx.now()) } };
+        p.status = { ...p.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...p.status?.disruptedPods, [w.name!]: rfc3339(ctx.now()) } };
         cur.metadata.resourceVersion = pdb.obj.metadata.resourceVersion;
         return cur;
       }, { now: ctx.now(), dryRun, subresource: 'other' });

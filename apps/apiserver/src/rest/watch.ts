@@ -27,6 +27,9 @@ export interface WatchRequest {
   query: Query;
 }
 
+/** One watch event as a line of the stream. */
+const eventLine = (type: string, objectJson: string) => `{"type":"${type}","object":${objectJson}}\n`;
+
 /**
  * The encoded event line for JSON watchers, built once per event and type and shared by every
  * watcher: fan-out then costs a socket write per watcher, not a string and an encoding each.
@@ -36,7 +39,7 @@ function encodedLine(ev: CacheEvent, type: string): Buffer {
   let byType = encodedLines.get(ev);
   if (!byType) encodedLines.set(ev, (byType = new Map()));
   let buf = byType.get(type);
-  if (!buf) byType.set(type, (buf = Buffer.from(`{"type":"${type}","object":${ev.entry.json}}\n`)));
+  if (!buf) byType.set(type, (buf = Buffer.from(eventLine(type, ev.entry.json))));
   return buf;
 }
 
@@ -51,7 +54,6 @@ export async function serveWatch(ctx: ApiContext, w: WatchRequest, t: WatchTrans
   let headersSent = false;
   let closed = false;
 
-  const line = (type: string, objectJson: string) => `{"type":"${type}","object":${objectJson}}\n`;
   const objectJson = (obj: Readonly<KObject>, json: string) => {
     if (rep.as === 'json') return json;
     const table = toTable(r, [obj], { includeObject: rep.includeObject, now: ctx.now(), noHeaders: headersSent });
@@ -72,7 +74,7 @@ export async function serveWatch(ctx: ApiContext, w: WatchRequest, t: WatchTrans
       // A change that moves an object into or out of the selection looks like an add or a delete.
       else type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
       if (!type) return;
-      t.write(rep.as === 'json' ? encodedLine(ev, type) : line(type, objectJson(ev.entry.obj, ev.entry.json)));
+      t.write(rep.as === 'json' ? encodedLine(ev, type) : eventLine(type, objectJson(ev.entry.obj, ev.entry.json)));
       if (t.backlog > store.cache.config.maxLagBytes) {
         ctx.log.warn({ resource: r.plural, backlog: t.backlog }, 'watcher too slow, closing');
         finish();
@@ -81,10 +83,10 @@ export async function serveWatch(ctx: ApiContext, w: WatchRequest, t: WatchTrans
     bookmark(rev: number) {
       if (closed || !bookmarks) return;
       const obj = { kind: r.kind, apiVersion: groupVersion(r), metadata: { resourceVersion: String(rev) } };
-      t.write(line('BOOKMARK', JSON.stringify(obj)));
+      t.write(eventLine('BOOKMARK', JSON.stringify(obj)));
     },
     close(err?: ApiError) {
-      if (err) t.write(line('ERROR', JSON.stringify(err.toStatus())));
+      if (err) t.write(eventLine('ERROR', JSON.stringify(err.toStatus())));
       finish();
     },
   };

@@ -96,7 +96,7 @@ async function dispatch(ctx: ApiContext, req: FastifyRequest, reply: FastifyRepl
   if (sub === undefined || sub === 'status') {
     switch (req.method) {
       case 'GET': {
-        const obj = await getObject(ctx, store, info.namespace, name, query);
+        const obj = await getObject(store, info.namespace, name, query);
         json(200, renderObject(ctx, r, obj, rep()));
         return { verb: 'get', resource };
       }

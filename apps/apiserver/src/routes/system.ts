@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { rfc3339 } from '../time.ts';
 import { notAcceptable, notFound } from '@k8ts/api';
 import { openapiV2, openapiV3GroupVersion, openapiV3Index, type Schemas } from '../openapi/index.ts';
 import type { ApiMetrics } from '../metrics.ts';
@@ -18,7 +19,7 @@ export const VERSION = {
   gitCommit: 'unknown',
   gitTreeState: 'clean',
   // When this code was built: the bundle's (or, run from source, this file's) modification time.
-  buildDate: statSync(fileURLToPath(import.meta.url)).mtime.toISOString().replace(/\.\d+Z$/, 'Z'),
+  buildDate: rfc3339(statSync(fileURLToPath(import.meta.url)).mtime),
   goVersion: `node${process.versions.node}`,
   compiler: 'k8ts',
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,

@@ -56,7 +56,7 @@ export class WatchDispatcher {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         const revision = await this.etcd.revision();
-        for (const t of this.targets.values()) t.reset(await this.listAll(t.prefix, revision), revision);
+        for (const t of this.targets.values()) t.reset((await this.etcd.rangeAll(t.prefix, revision)).kvs, revision);
         this.advance(revision);
         await this.watchFrom(revision + 1);
         return;
@@ -65,19 +65,6 @@ export class WatchDispatcher {
         this.log.warn({ err: (e as Error).message, delay }, 'watch cache list failed, retrying');
         await new Promise((r) => setTimeout(r, delay));
       }
-    }
-  }
-
-  /** Paged, so a large resource never needs one huge gRPC message. */
-  private async listAll(prefix: string, revision: number) {
-    const out: { key: string; value: Buffer; rev: number }[] = [];
-    let start: string | undefined;
-    for (;;) {
-      const page = await this.etcd.range(prefix, { start, limit: 2_000, revision });
-      out.push(...page.kvs);
-      const last = page.kvs.at(-1);
-      if (!page.more || !last) return out;
-      start = `${last.key}\0`;
     }
   }
 

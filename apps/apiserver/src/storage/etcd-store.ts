@@ -104,6 +104,23 @@ export class EtcdStore {
     });
   }
 
+  /**
+   * Everything under `prefix` at `revision` (0 = now), read in pages so a large resource never
+   * needs one huge gRPC message; returns the revision the read was made at.
+   */
+  async rangeAll(prefix: string, revision = 0): Promise<{ kvs: StoredValue[]; revision: number }> {
+    const kvs: StoredValue[] = [];
+    let start: string | undefined;
+    for (;;) {
+      const page = await this.range(prefix, { start, limit: 2_000, revision });
+      revision = page.revision;
+      kvs.push(...page.kvs);
+      const last = page.kvs.at(-1);
+      if (!page.more || !last) return { kvs, revision };
+      start = `${last.key}\0`;
+    }
+  }
+
   /** Create iff the key does not exist. */
   create(key: string, value: Buffer | string, lease?: string): Promise<WriteResult> {
     return this.guardedPut('create', key, { target: 'Create', create_revision: 0 }, value, lease);
