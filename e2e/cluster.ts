@@ -17,6 +17,7 @@ export interface Cluster {
   kubeconfig: string;
   server: string;
   apiserverPort: number;
+  schedulerPort: number;
   k8ts(...args: string[]): Promise<{ stdout: string; stderr: string }>;
   kubectl(args: string[], opts?: { input?: string; env?: Record<string, string>; allowFail?: boolean }): Promise<{ stdout: string; stderr: string; code: number }>;
   down(): Promise<void>;
@@ -35,10 +36,12 @@ export async function upCluster(): Promise<Cluster> {
   const kubeconfig = join(dir, 'kubeconfig');
   const apiserverPort = await freePort();
   const etcdPort = await freePort();
+  const schedulerPort = await freePort();
   const stateArgs = ['--state-dir', join(dir, 'state')];
   const k8ts = (...args: string[]) => run(join(ROOT, 'k8ts'), args, { cwd: ROOT, env: { ...process.env }, maxBuffer: 16 << 20 });
   try {
-    await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort), '--kubeconfig', kubeconfig);
+    await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort),
+      '--scheduler-port', String(schedulerPort), '--kubeconfig', kubeconfig);
   } catch (e) {
     // A failed `up` stops what it started; its state directory still needs removing.
     await k8ts('down', ...stateArgs).catch(() => undefined);
@@ -60,7 +63,7 @@ export async function upCluster(): Promise<Cluster> {
       if (opts.input !== undefined) child.stdin?.end(opts.input);
     });
   return {
-    dir, kubeconfig, apiserverPort, k8ts, kubectl,
+    dir, kubeconfig, apiserverPort, schedulerPort, k8ts, kubectl,
     server: `http://127.0.0.1:${apiserverPort}`,
     async down() {
       await k8ts('down', ...stateArgs).catch(() => undefined);

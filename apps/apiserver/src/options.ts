@@ -1,4 +1,5 @@
 // The API server's options: one typed object with upstream-like flag names and defaults.
+import { parseDuration as parseGoDuration } from '@k8ts/api';
 export interface ApiServerOptions {
   etcdServers: string[];
   /** Key prefix in etcd (upstream --etcd-prefix); tests give each server its own. */
@@ -42,10 +43,9 @@ export class UsageError extends Error {}
 
 /** `5m`, `30s`, `250ms` or `0`. */
 function parseDuration(v: string): number {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(v);
-  if (!m) throw new UsageError(`not a duration: ${v} (use e.g. 5m, 30s, 0)`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1_000;
-  return Number(m[1]) * unit;
+  const ms = parseGoDuration(v);
+  if (ms === undefined) throw new UsageError(`not a duration: ${v} (use e.g. 5m, 30s, 0)`);
+  return ms;
 }
 
 export function parseFlags(argv: string[]): ApiServerOptions {

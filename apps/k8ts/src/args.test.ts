@@ -10,15 +10,15 @@ describe('parseCommand', () => {
       argv: ['up'],
       want: {
         kind: 'up',
-        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, kubeconfig: '/repo/kubeconfig' },
+        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, kubeconfig: '/repo/kubeconfig' },
       },
     },
     {
       name: 'up with every flag, both spellings, relative paths against cwd',
-      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--kubeconfig', '/tmp/kc'],
+      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--scheduler-port=7444', '--kubeconfig', '/tmp/kc'],
       want: {
         kind: 'up',
-        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, kubeconfig: '/tmp/kc' },
+        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, schedulerPort: 7444, kubeconfig: '/tmp/kc' },
       },
     },
     { name: 'down defaults', argv: ['down'], want: { kind: 'down', stateDir: '/repo/.k8ts' } },
@@ -26,6 +26,9 @@ describe('parseCommand', () => {
     { name: 'status', argv: ['status', '--state-dir', '/tmp/x'], want: { kind: 'status', stateDir: '/tmp/x' } },
     { name: '--help', argv: ['--help'], want: { kind: 'help' } },
     { name: 'help command', argv: ['help'], want: { kind: 'help' } },
+    { name: 'why a pod in default', argv: ['why', 'web'], want: { kind: 'why', stateDir: '/repo/.k8ts', namespace: 'default', pod: 'web' } },
+    { name: 'why with -n', argv: ['why', '-n', 'prod', 'web'], want: { kind: 'why', stateDir: '/repo/.k8ts', namespace: 'prod', pod: 'web' } },
+    { name: 'why NS/NAME', argv: ['why', 'prod/web'], want: { kind: 'why', stateDir: '/repo/.k8ts', namespace: 'prod', pod: 'web' } },
     { name: '-h after a command', argv: ['up', '-h'], want: { kind: 'help' } },
   ];
   it.each(ok)('$name', ({ argv, want }) => {
@@ -33,8 +36,12 @@ describe('parseCommand', () => {
   });
 
   const bad: { name: string; argv: string[]; message: string }[] = [
-    { name: 'no command', argv: [], message: 'missing command: one of up, down, status' },
-    { name: 'unknown command', argv: ['start'], message: 'unknown command "start": one of up, down, status' },
+    { name: 'no command', argv: [], message: 'missing command: one of up, down, status, why' },
+    { name: 'unknown command', argv: ['start'], message: 'unknown command "start": one of up, down, status, why' },
+    { name: 'why without a pod', argv: ['why'], message: 'why needs a pod: k8ts why [-n NAMESPACE] NAME (or NAMESPACE/NAME)' },
+    { name: 'why with two pods', argv: ['why', 'a', 'b'], message: 'unexpected argument "b"' },
+    { name: 'namespace twice', argv: ['why', '-n', 'x', 'y/z'], message: 'give the namespace either as NS/NAME or with -n, not both' },
+    { name: 'namespace on up', argv: ['up', '-n', 'x'], message: '--namespace applies to "why" only' },
     { name: 'extra argument', argv: ['up', 'now'], message: 'unexpected argument "now"' },
     { name: 'port not a number', argv: ['up', '--etcd-port', 'abc'], message: '--etcd-port must be a port number between 1 and 65535, got "abc"' },
     { name: 'port zero', argv: ['up', '--apiserver-port=0'], message: '--apiserver-port must be a port number between 1 and 65535, got "0"' },

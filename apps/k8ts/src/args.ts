@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 export const DEFAULT_ETCD_PORT = 12379;
 export const DEFAULT_ETCD_PEER_PORT = 12380;
 export const DEFAULT_APISERVER_PORT = 6443;
+export const DEFAULT_SCHEDULER_PORT = 10259;
 
 export interface UpOptions {
   stateDir: string;
@@ -13,6 +14,7 @@ export interface UpOptions {
   /** `undefined` = 12380 beside the default client port, otherwise a free port picked at start. */
   etcdPeerPort: number | undefined;
   apiserverPort: number;
+  schedulerPort: number;
   kubeconfig: string;
 }
 
@@ -20,6 +22,7 @@ export type Command =
   | { kind: 'up'; options: UpOptions }
   | { kind: 'down'; stateDir: string }
   | { kind: 'status'; stateDir: string }
+  | { kind: 'why'; stateDir: string; namespace: string; pod: string }
   | { kind: 'help' };
 
 /** A mistake in the command line; main prints it with the usage and exits 2. */
@@ -33,12 +36,15 @@ Commands:
   up       install what is missing, start etcd and the control plane, write a kubeconfig
   down     stop everything \`up\` started and remove its state and kubeconfig
   status   show each component with its PID, port and health
+  why POD  explain the scheduler's last decision for a pod: each node's filter verdict and scores
 
 Flags:
   --state-dir DIR        logs, PID files and etcd data (default <repo>/.k8ts)
   --etcd-port N          etcd client port on 127.0.0.1 (up; default ${DEFAULT_ETCD_PORT})
   --etcd-peer-port N     etcd peer port (up; default ${DEFAULT_ETCD_PEER_PORT}, or a free port with --etcd-port)
   --apiserver-port N     API server port on 127.0.0.1 (up; default ${DEFAULT_APISERVER_PORT})
+  --scheduler-port N     scheduler health/metrics/debug port (up; default ${DEFAULT_SCHEDULER_PORT})
+  -n, --namespace NS     the pod's namespace (why; default "default"; or give POD as NS/NAME)
   --kubeconfig PATH      where up writes the kubeconfig (default <repo>/kubeconfig)
 `;
 
@@ -47,11 +53,13 @@ const FLAGS = {
   'etcd-port': { type: 'string' },
   'etcd-peer-port': { type: 'string' },
   'apiserver-port': { type: 'string' },
+  'scheduler-port': { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
   kubeconfig: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'kubeconfig'] as const;
+const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'scheduler-port', 'kubeconfig'] as const;
 
 export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; cwd: string }): Command {
   let parsed;
@@ -63,8 +71,10 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   const [kind, ...extra] = positionals;
-  if (kind === undefined) throw new UsageError('missing command: one of up, down, status');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (kind === undefined) throw new UsageError('missing command: one of up, down, status, why');
+  const operands = kind === 'why' ? 1 : 0;
+  if (extra.length > operands) throw new UsageError(`unexpected argument "${extra[operands]}"`);
+  if (values.namespace !== undefined && kind !== 'why') throw new UsageError('--namespace applies to "why" only');
 
   const stateDir = resolve(ctx.cwd, values['state-dir'] ?? resolve(ctx.repoRoot, '.k8ts'));
   switch (kind) {
@@ -76,17 +86,26 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
           etcdPort: port(values['etcd-port'], 'etcd-port') ?? DEFAULT_ETCD_PORT,
           etcdPeerPort: port(values['etcd-peer-port'], 'etcd-peer-port'),
           apiserverPort: port(values['apiserver-port'], 'apiserver-port') ?? DEFAULT_APISERVER_PORT,
+          schedulerPort: port(values['scheduler-port'], 'scheduler-port') ?? DEFAULT_SCHEDULER_PORT,
           kubeconfig: resolve(ctx.cwd, values.kubeconfig ?? resolve(ctx.repoRoot, 'kubeconfig')),
         },
       };
     case 'down':
-    case 'status': {
+    case 'status':
+    case 'why': {
       const misplaced = UP_ONLY.find((f) => values[f] !== undefined);
       if (misplaced) throw new UsageError(`--${misplaced} applies to "up" only`);
-      return { kind, stateDir };
+      if (kind !== 'why') return { kind, stateDir };
+      const target = extra[0];
+      if (!target) throw new UsageError('why needs a pod: k8ts why [-n NAMESPACE] NAME (or NAMESPACE/NAME)');
+      const [a, b] = target.split('/');
+      if (b !== undefined && values.namespace !== undefined) throw new UsageError('give the namespace either as NS/NAME or with -n, not both');
+      return b !== undefined
+        ? { kind, stateDir, namespace: a!, pod: b }
+        : { kind, stateDir, namespace: values.namespace ?? 'default', pod: a! };
     }
     default:
-      throw new UsageError(`unknown command "${kind}": one of up, down, status`);
+      throw new UsageError(`unknown command "${kind}": one of up, down, status, why`);
   }
 }
 

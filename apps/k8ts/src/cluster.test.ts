@@ -40,7 +40,9 @@ describe('k8ts up / status / down', () => {
     kubeconfig = join(dir, 'kubeconfig');
     apiserverPort = await freePort();
     const etcdPort = await freePort();
-    upResult = await k8ts('up', '--state-dir', stateDir, '--etcd-port', `${etcdPort}`, '--apiserver-port', `${apiserverPort}`, '--kubeconfig', kubeconfig);
+    const schedulerPort = await freePort();
+    upResult = await k8ts('up', '--state-dir', stateDir, '--etcd-port', `${etcdPort}`, '--apiserver-port', `${apiserverPort}`,
+      '--scheduler-port', `${schedulerPort}`, '--kubeconfig', kubeconfig);
     state = await readState(statePaths(stateDir));
   });
   afterAll(async () => {
@@ -48,8 +50,8 @@ describe('k8ts up / status / down', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('up starts etcd then the API server and writes a kubeconfig pointing at it', async () => {
-    expect(upResult.stdout).toMatch(/✓ etcd ready \([\d.]+s\)\n• starting apiserver\n✓ apiserver ready \([\d.]+s\)/);
+  it('up starts etcd, the API server, then the scheduler and writes a kubeconfig pointing at it', async () => {
+    expect(upResult.stdout).toMatch(/✓ etcd ready \([\d.]+s\)\n• starting apiserver\n✓ apiserver ready \([\d.]+s\)\n• starting scheduler\n✓ scheduler ready \([\d.]+s\)/);
     expect(upResult.code).toBe(0);
     const kc = parse(await readFile(kubeconfig, 'utf8'));
     expect(kc['current-context']).toBe('k8ts');
@@ -69,7 +71,7 @@ describe('k8ts up / status / down', () => {
   it('status shows every component alive and healthy', async () => {
     const { code, stdout } = await k8ts('status', '--state-dir', stateDir);
     expect(code).toBe(0);
-    const rows = stdout.split('\n').slice(1, 3).map((l) => l.split(/\s+/));
+    const rows = stdout.split('\n').slice(1, 1 + state!.components.length).map((l) => l.split(/\s+/));
     expect(rows).toEqual(state!.components.map((c) => [c.name, String(c.pid), 'yes', String(c.port), 'ok']));
   });
 

@@ -1,6 +1,6 @@
 // The cluster as an ordered list of components (k3s style): each is started only once the
-// one before it is ready — etcd, then the API server; the scheduler, controller-manager and
-// nodes join this list as they land. A component is data; `startComponent` runs any of them.
+// one before it is ready — etcd, then the API server, then the scheduler; the
+// controller-manager and nodes join this list as they land. A component is data; `startComponent` runs any of them.
 import { join } from 'node:path';
 import { waitHealthy } from './health.ts';
 import { spawnDetached, type Exit } from './proc.ts';
@@ -35,6 +35,7 @@ export interface ControlPlaneOptions {
   etcdPort: number;
   etcdPeerPort: number;
   apiserverPort: number;
+  schedulerPort: number;
   etcdBinary?: string;
   nodeBinary?: string;
 }
@@ -76,5 +77,21 @@ export function controlPlane(o: ControlPlaneOptions): ComponentSpec[] {
       health: `${apiserver}/readyz`,
       readyTimeoutMs: 60_000,
     },
+    {
+      name: 'scheduler',
+      command: o.nodeBinary ?? process.execPath,
+      args: [
+        join(o.repoRoot, 'apps/scheduler/dist/main.mjs'),
+        `--kubeconfig=${componentKubeconfig(o.paths)}`,
+        '--bind-address=127.0.0.1',
+        `--port=${o.schedulerPort}`,
+      ],
+      ports: [o.schedulerPort],
+      health: `http://127.0.0.1:${o.schedulerPort}/readyz`,
+      readyTimeoutMs: 60_000,
+    },
   ];
 }
+
+/** The kubeconfig the control-plane components use, written before any of them starts. */
+export const componentKubeconfig = (paths: StatePaths) => join(paths.root, 'components.kubeconfig');

@@ -4,6 +4,7 @@ import { parseCommand, USAGE, UsageError } from './args.ts';
 import { down } from './down.ts';
 import { status } from './status.ts';
 import { up } from './up.ts';
+import { why } from './why.ts';
 
 // src/main.ts and dist/main.mjs both sit two levels below the repo root's apps/.
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -32,6 +33,8 @@ async function run(argv: string[]): Promise<number> {
       return down(cmd.stateDir, { out });
     case 'status':
       return status(cmd.stateDir, { out });
+    case 'why':
+      return why(cmd.stateDir, cmd.namespace, cmd.pod, { out });
   }
 }
 

@@ -5,3 +5,4 @@ export * from './validation/index.ts';
 export * from './labels.ts';
 export * from './fields.ts';
 export * from './defaults/index.ts';
+export * from './duration.ts';

@@ -19,3 +19,4 @@ export {
 export { WorkQueue, runWorker, type WorkQueueOptions, type QueueItem } from './workqueue.ts';
 export { leasePort, microTime, type Lease, type LeaseSpec, type LeasePort } from './lease.ts';
 export { LeaderElector, type LeaderElectorOptions, type LeaderCallbacks } from './leaderelection.ts';
+export { EventRecorder, type EventRecorderOptions, type EventType } from './events.ts';

@@ -10,7 +10,6 @@ export interface ObjectMeta {
   resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  [field: string]: unknown;
 }
 
 export interface KubeObject {

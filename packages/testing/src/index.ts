@@ -1,2 +1,3 @@
 export { startEtcd, ETCD_BINARY, type EtcdProcess } from './etcd.ts';
 export { freePort } from './ports.ts';
+export { startControlPlane, APISERVER_BUNDLE, type ControlPlane } from './control-plane.ts';

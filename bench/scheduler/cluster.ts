@@ -1,0 +1,137 @@
+// A fresh etcd + API server + scheduler process per scenario, and the pieces every scenario
+// needs: fast creation of nodes and pods through the API, and a watch that timestamps each pod's
+// binding as the API server reports it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { freePort, startEtcd, type EtcdProcess } from '@k8ts/testing';
+import { Client } from '@k8ts/client';
+import { resourceFor } from '@k8ts/api';
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { http, load, ROOT, startApiServerProcess, type ApiServerProcess } from '../lib.ts';
+
+export const PODS = resourceFor('', 'v1', 'pods')!;
+
+export interface BenchCluster {
+  etcd: EtcdProcess;
+  api: ApiServerProcess;
+  client: Client;
+  post(path: string, body: unknown): Promise<void>;
+  startScheduler(): Promise<{ pid: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+export async function benchCluster(): Promise<BenchCluster> {
+  const etcd = await startEtcd({ name: 'bench-sched' });
+  const api = await startApiServerProcess(etcd.endpoint);
+  const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-sched-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, [
+    'apiVersion: v1', 'kind: Config', 'current-context: bench',
+    `clusters: [{name: bench, cluster: {server: "${api.url}"}}]`,
+    'users: [{name: bench, user: {}}]',
+    'contexts: [{name: bench, context: {cluster: bench, user: bench}}]', '',
+  ].join('\n'));
+  let scheduler: ChildProcess | undefined;
+  const client = new Client({ config: { server: api.url }, qps: 1e6, burst: 1e6 });
+  const post = (path: string, body: unknown) =>
+    http('POST', api.url + path, JSON.stringify(body)).then((r) => {
+      if (r.status !== 201) throw new Error(`${r.status} ${r.body.toString()}`);
+    });
+  return {
+    etcd, api, client, post,
+    async startScheduler() {
+      const port = await freePort();
+      const child = spawn(process.execPath, [
+        join(ROOT, 'apps/scheduler/dist/main.mjs'), `--kubeconfig=${kubeconfig}`, `--port=${port}`,
+        '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn',
+      ], { stdio: ['ignore', 'ignore', 'inherit'] });
+      scheduler = child;
+      const url = `http://127.0.0.1:${port}`;
+      for (const deadline = Date.now() + 30_000; ;) {
+        try {
+          if ((await fetch(`${url}/readyz`)).ok) break;
+        } catch { /* starting */ }
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error('scheduler did not become ready');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { pid: child.pid!, url };
+    },
+    async stop() {
+      client.close();
+      if (scheduler && scheduler.exitCode === null) {
+        scheduler.kill('SIGTERM');
+        await new Promise((r) => scheduler!.once('exit', r));
+      }
+      await api.stop();
+      await etcd.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Nodes shaped like scheduler_perf's default node: 4 cpu, 32Gi, 110 pods, spread over `zones` zones. */
+export function benchNode(i: number, zones = 10): Node {
+  const allocatable = { cpu: '4', memory: '32Gi', pods: '110' };
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: {
+      name: `node-${i}`,
+      labels: { 'kubernetes.io/hostname': `node-${i}`, 'topology.kubernetes.io/zone': `zone-${i % zones}` },
+    },
+    spec: {},
+    status: { capacity: allocatable, allocatable, conditions: [{ type: 'Ready', status: 'True' }] },
+  };
+}
+
+export async function createNodes(c: BenchCluster, n: number, zones = 10): Promise<void> {
+  await load(n, 64, (i) => c.post('/api/v1/nodes', benchNode(i, zones)));
+}
+
+/**
+ * Watches pods in `namespace` and records, per pod, when the API server first reported it bound.
+ * `done(n)` resolves once n pods are bound.
+ */
+export function bindingTracker(c: BenchCluster, namespace: string) {
+  const bound = new Map<string, number>();
+  const ac = new AbortController();
+  let waiter: { n: number; resolve: () => void } | undefined;
+  const ready = (async () => {
+    const list = await c.client.list<Pod>(PODS, { namespace, limit: 1 });
+    return list.metadata?.resourceVersion ?? '0';
+  })();
+  const running = (async () => {
+    const rv = await ready;
+    for await (const ev of c.client.watch<Pod>(PODS, { namespace, resourceVersion: rv }, ac.signal)) {
+      if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
+      const name = ev.object.metadata?.name ?? '';
+      if (ev.object.spec?.nodeName && !bound.has(name)) {
+        bound.set(name, performance.now());
+        if (waiter && bound.size >= waiter.n) waiter.resolve();
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    ready,
+    bound,
+    done(n: number, timeoutMs: number): Promise<boolean> {
+      if (bound.size >= n) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const t = setTimeout(() => resolve(false), timeoutMs);
+        waiter = { n, resolve: () => { clearTimeout(t); resolve(true); } };
+      });
+    },
+    async stop() {
+      ac.abort();
+      await running;
+    },
+  };
+}
+
+/** Peak resident memory of a process (VmHWM), in MiB. */
+export const peakRssMiB = (pid: number) => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};

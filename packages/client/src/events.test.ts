@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceInfo } from '@k8ts/api';
+import { FakeClock } from './clock.ts';
+import { EventRecorder } from './events.ts';
+
+function recordingClient() {
+  const calls: { verb: 'create' | 'patch'; name: string; body: unknown; namespace?: string }[] = [];
+  return {
+    calls,
+    client: {
+      async create<T>(_r: ResourceInfo, obj: T, o: { namespace?: string } = {}) {
+        calls.push({ verb: 'create', name: (obj as { metadata: { name: string } }).metadata.name, body: obj, namespace: o.namespace });
+        return obj;
+      },
+      async patch<T>(_r: ResourceInfo, name: string, body: unknown, _t: string, o: { namespace?: string } = {}) {
+        calls.push({ verb: 'patch', name, body, namespace: o.namespace });
+        return body as T;
+      },
+    },
+  };
+}
+
+const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'prod', uid: 'u1', resourceVersion: '7' } };
+
+describe('EventRecorder', () => {
+  it('creates an Event about the object with the reporting component', async () => {
+    const { client, calls } = recordingClient();
+    const clock = new FakeClock(Date.parse('2026-01-02T03:04:05.678Z'));
+    const r = new EventRecorder({ client, component: 'default-scheduler', instance: 'host-1', clock });
+    r.event(pod, 'Normal', 'Scheduled', 'Successfully assigned prod/web to n1');
+    await r.flush();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.namespace).toBe('prod');
+    expect(calls[0]!.body).toMatchObject({
+      metadata: { namespace: 'prod' },
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'prod', uid: 'u1', apiVersion: 'v1' },
+      type: 'Normal', reason: 'Scheduled', count: 1,
+      firstTimestamp: '2026-01-02T03:04:05Z', source: { component: 'default-scheduler' }, reportingInstance: 'host-1',
+    });
+    expect(calls[0]!.name).toMatch(/^web\.[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    { name: 'a repeat within ten minutes bumps the count', advanceMs: 60_000, verbs: ['create', 'patch'] },
+    { name: 'a repeat after ten minutes is a new event', advanceMs: 11 * 60_000, verbs: ['create', 'create'] },
+  ])('$name', async ({ advanceMs, verbs }) => {
+    const { client, calls } = recordingClient();
+    const clock = new FakeClock(0);
+    const r = new EventRecorder({ client, component: 'c', clock });
+    r.event(pod, 'Warning', 'FailedScheduling', '0/1 nodes are available');
+    clock.step(advanceMs);
+    r.event(pod, 'Warning', 'FailedScheduling', '0/1 nodes are available');
+    await r.flush();
+    expect(calls.map((c) => c.verb)).toEqual(verbs);
+    if (verbs[1] === 'patch') expect(calls[1]).toMatchObject({ name: calls[0]!.name, body: { count: 2 } });
+  });
+
+  it('reports write failures without throwing', async () => {
+    const errors: unknown[] = [];
+    const client = { create: async () => { throw new Error('namespace gone'); }, patch: async () => ({}) };
+    const r = new EventRecorder({ client: client as never, component: 'c', onError: (e) => errors.push(e) });
+    r.event(pod, 'Normal', 'X', 'y');
+    await r.flush();
+    expect(errors).toHaveLength(1);
+  });
+});

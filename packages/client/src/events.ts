@@ -1,0 +1,109 @@
+// Recording core/v1 Events about objects (client-go's tools/record): what `kubectl describe`
+// shows under "Events". Recording never blocks or fails the caller: writes happen in the
+// background and errors go to `onError`. A repeat of the same event (same object, type, reason
+// and message) within ten minutes updates the first one's count and lastTimestamp instead of
+// creating another, as client-go's EventCorrelator does.
+import type { ResourceInfo } from '@k8ts/api';
+import { resourceFor } from '@k8ts/api';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock.ts';
+import { realClock } from './clock.ts';
+import type { Client } from './client.ts';
+import type { KubeObject } from './types.ts';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderOptions {
+  client: Pick<Client, 'create' | 'patch'>;
+  /** source.component and reportingComponent, e.g. "default-scheduler". */
+  component: string;
+  /** reportingInstance, e.g. the host name or Lease identity. */
+  instance?: string;
+  clock?: Clock;
+  onError?: (err: unknown) => void;
+}
+
+interface Recent {
+  name: string;
+  namespace: string;
+  count: number;
+  at: number;
+}
+
+const DEDUPE_WINDOW_MS = 10 * 60_000;
+const MAX_REMEMBERED = 4096;
+const EVENTS: ResourceInfo = resourceFor('', 'v1', 'events')!;
+
+const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+const seconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class EventRecorder {
+  readonly #o: EventRecorderOptions & { clock: Clock };
+  readonly #recent = new Map<string, Recent>();
+  #pending = Promise.resolve();
+
+  constructor(opts: EventRecorderOptions) {
+    this.#o = { clock: realClock, ...opts };
+  }
+
+  /** Records an event about `obj` (which must carry apiVersion, kind, name and, if namespaced, namespace). */
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    const meta = obj.metadata ?? {};
+    const key = `${meta.uid ?? `${meta.namespace}/${meta.name}`}\u0000${type}\u0000${reason}\u0000${message}`;
+    const now = this.#o.clock.now();
+    const seen = this.#recent.get(key);
+    if (seen && now.getTime() - seen.at < DEDUPE_WINDOW_MS) {
+      seen.count += 1;
+      seen.at = now.getTime();
+      const patch = { count: seen.count, lastTimestamp: seconds(now) };
+      this.#enqueue(() => this.#o.client.patch(EVENTS, seen.name, patch, 'merge', { namespace: seen.namespace }));
+      return;
+    }
+    const namespace = meta.namespace || 'default';
+    const name = `${meta.name}.${randomBytes(8).toString('hex')}`;
+    this.#remember(key, { name, namespace, count: 1, at: now.getTime() });
+    const event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: meta.name,
+        ...(meta.namespace ? { namespace: meta.namespace } : {}),
+        ...(meta.uid ? { uid: meta.uid } : {}),
+        ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+      },
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: seconds(now),
+      lastTimestamp: seconds(now),
+      eventTime: microTime(now),
+      source: { component: this.#o.component },
+      reportingComponent: this.#o.component,
+      reportingInstance: this.#o.instance ?? '',
+      action: reason,
+    };
+    this.#enqueue(() => this.#o.client.create(EVENTS, event, { namespace }));
+  }
+
+  /** Resolves once every event recorded so far has been written (or failed). */
+  flush(): Promise<void> {
+    return this.#pending;
+  }
+
+  #remember(key: string, r: Recent) {
+    if (this.#recent.size >= MAX_REMEMBERED) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#recent.set(key, r);
+  }
+
+  #enqueue(write: () => Promise<unknown>) {
+    const run = write().then(
+      () => undefined,
+      (err: unknown) => this.#o.onError?.(err),
+    );
+    this.#pending = this.#pending.then(() => run);
+  }
+}
