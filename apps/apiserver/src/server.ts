@@ -5,6 +5,7 @@ import { ApiError, RESOURCES, selectableFields, type ResourceInfo } from '@k8ts/
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { admitPriority } from './admission/priority.ts';
 import { ServiceAllocator } from './admission/services.ts';
 import { admitNamespace } from './admission/namespace-lifecycle.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -45,6 +46,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
   const hooks: Hooks = {
     async beforeCreate(r: ResourceInfo, obj) {
       if (r.namespaced) await admitNamespace(storeOf('namespaces'), r, obj);
+      if (r.kind === 'Pod') await admitPriority(storeOf('priorityclasses.scheduling.k8s.io'), r, obj);
       if (r.kind === 'Service') return services!.admit(obj, undefined);
       return () => undefined;
     },

@@ -1,5 +1,6 @@
 // scheduler: parse flags, load the configuration, start the HTTP endpoint and the scheduler,
 // stop on SIGTERM/SIGINT (giving up the Lease so a standby takes over at once).
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Client, loadKubeconfig } from '@k8ts/client';
 import { destination, pino } from 'pino';
@@ -51,6 +52,8 @@ async function main() {
   });
   log.info({ url: http.url, identity: options.identity, profiles: config.profiles.map((p) => p.schedulerName) }, 'scheduler starting');
   const ac = new AbortController();
+  // Every informer, timer and lease loop listens on this one signal.
+  setMaxListeners(0, ac.signal);
   const running = scheduler.run(ac.signal);
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');

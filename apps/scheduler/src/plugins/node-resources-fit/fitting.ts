@@ -1,0 +1,56 @@
+// The Filter half of NodeResourcesFit: which of the pod's requests the node cannot hold next to
+// what its pods already request. Preemption calls fitsRequest to see what evicting would free.
+import type { NodeInfo } from '../../framework/node-info.ts';
+import type { Resource } from '../../framework/resource.ts';
+
+export interface InsufficientResource {
+  resourceName: string;
+  /** The Filter's failure reason for this resource, e.g. "Insufficient cpu". */
+  reason: string;
+  requested: number;
+  used: number;
+  capacity: number;
+}
+
+/** An extended resource: namespaced by a domain other than kubernetes.io (e.g. example.com/gpu). */
+export function isExtendedResourceName(name: string): boolean {
+  if (!name.includes('/') || name.includes('kubernetes.io/')) return false;
+  return !name.startsWith('requests.');
+}
+
+export interface IgnoredResources {
+  readonly names: ReadonlySet<string>;
+  readonly groups: ReadonlySet<string>;
+}
+
+export const NO_IGNORED: IgnoredResources = { names: new Set(), groups: new Set() };
+
+/**
+ * Every reason the node cannot take the pod, in upstream's order: pod count first, then cpu,
+ * memory, ephemeral storage and the scalar resources. Only resources the pod requests (non-zero)
+ * are checked; ignored extended resources (by name or by group) are not.
+ */
+export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: IgnoredResources = NO_IGNORED): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber)
+    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber });
+  const check = (resourceName: string, requested: number, usedQ: number, capacity: number) => {
+    if (requested > 0 && requested > capacity - usedQ)
+      out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedQ, capacity });
+  };
+  check('cpu', podRequest.milliCPU, used.milliCPU, alloc.milliCPU);
+  check('memory', podRequest.memory, used.memory, alloc.memory);
+  check('ephemeral-storage', podRequest.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage);
+  // This runs for every node of every cycle: iterate without building intermediate arrays.
+  for (const name in podRequest.scalar) {
+    const q = podRequest.scalar[name] ?? 0;
+    if (q === 0) continue;
+    if (isExtendedResourceName(name) && (ignored.names.has(name) || ignored.groups.has(name.split('/')[0] ?? ''))) continue;
+    const usedQ = used.scalar[name] ?? 0;
+    const capacity = alloc.scalar[name] ?? 0;
+    if (q > capacity - usedQ) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: usedQ, capacity });
+  }
+  return out;
+}
