@@ -55,9 +55,9 @@ export function podHandler({ cache, queue, responsibleFor }: HandlerDeps): Event
     },
     onDelete(obj) {
       const pod = isTombstone(obj) ? obj.obj : obj;
+      // A terminal pod left the cache when it finished (onUpdate); only a running one is removed here.
       if (inCache(pod)) removeFromCache(pod);
-      else if (assigned(pod)) cache.removePod(pod);
-      if (!assigned(pod)) queue.delete(pod);
+      else if (!assigned(pod)) queue.delete(pod);
     },
   };
 }

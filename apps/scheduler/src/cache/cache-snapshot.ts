@@ -1,0 +1,80 @@
+// The snapshot the cache hands out (the framework's Snapshot, as upstream's internal/cache
+// Snapshot). Unlike NodeSnapshot it is built from the previous one: with thousands of nodes and
+// one or two changed per cycle, re-listing every node each cycle would dominate the cycle. Each
+// snapshot is still immutable — the next one shares the unchanged NodeInfos and copies the rest.
+import type { NodeInfo } from '../framework/node-info.ts';
+import type { Snapshot } from '../framework/types.ts';
+
+type Labels = Readonly<Record<string, string>>;
+
+const withAffinity = (n: NodeInfo) => n.podsWithAffinity.length > 0;
+const withRequiredAnti = (n: NodeInfo) => n.podsWithRequiredAntiAffinity.length > 0;
+
+export class CacheSnapshot implements Snapshot {
+  readonly nodeInfos: readonly NodeInfo[];
+  readonly havePodsWithAffinity: readonly NodeInfo[];
+  readonly havePodsWithRequiredAntiAffinity: readonly NodeInfo[];
+  /** Node name → position in nodeInfos; shared by snapshots over the same node list. */
+  readonly #index: ReadonlyMap<string, number>;
+  readonly #namespaces: ReadonlyMap<string, Labels>;
+
+  private constructor(
+    nodeInfos: readonly NodeInfo[],
+    index: ReadonlyMap<string, number>,
+    namespaces: ReadonlyMap<string, Labels>,
+    affinity: readonly NodeInfo[],
+    anti: readonly NodeInfo[],
+  ) {
+    this.nodeInfos = nodeInfos;
+    this.#index = index;
+    this.#namespaces = namespaces;
+    this.havePodsWithAffinity = affinity;
+    this.havePodsWithRequiredAntiAffinity = anti;
+  }
+
+  /** A snapshot over `nodeInfos` in that order. */
+  static build(nodeInfos: readonly NodeInfo[], namespaces: ReadonlyMap<string, Labels>): CacheSnapshot {
+    const index = new Map(nodeInfos.map((n, i) => [n.name, i]));
+    return new CacheSnapshot(nodeInfos, index, namespaces, nodeInfos.filter(withAffinity), nodeInfos.filter(withRequiredAnti));
+  }
+
+  /**
+   * This snapshot with some NodeInfos replaced by newer ones of the same nodes (same node list,
+   * same order); the affinity lists are re-derived only as far as the replaced nodes require.
+   */
+  with(replacements: readonly NodeInfo[], namespaces: ReadonlyMap<string, Labels>): CacheSnapshot {
+    if (replacements.length === 0) return new CacheSnapshot(this.nodeInfos, this.#index, namespaces, this.havePodsWithAffinity, this.havePodsWithRequiredAntiAffinity);
+    const list = [...this.nodeInfos];
+    const replaced = new Map<NodeInfo, NodeInfo>();
+    let affinityToggled = false;
+    let antiToggled = false;
+    for (const next of replacements) {
+      const i = this.#index.get(next.name)!;
+      const prev = list[i]!;
+      list[i] = next;
+      replaced.set(prev, next);
+      affinityToggled ||= withAffinity(prev) !== withAffinity(next);
+      antiToggled ||= withRequiredAnti(prev) !== withRequiredAnti(next);
+    }
+    const derive = (current: readonly NodeInfo[], toggled: boolean, pred: (n: NodeInfo) => boolean) => {
+      if (toggled) return list.filter(pred);
+      return current.some((n) => replaced.has(n)) ? current.map((n) => replaced.get(n) ?? n) : current;
+    };
+    return new CacheSnapshot(
+      list,
+      this.#index,
+      namespaces,
+      derive(this.havePodsWithAffinity, affinityToggled, withAffinity),
+      derive(this.havePodsWithRequiredAntiAffinity, antiToggled, withRequiredAnti),
+    );
+  }
+
+  get(nodeName: string): NodeInfo | undefined {
+    const i = this.#index.get(nodeName);
+    return i === undefined ? undefined : this.nodeInfos[i];
+  }
+
+  namespaceLabels(name: string): Labels | undefined {
+    return this.#namespaces.get(name);
+  }
+}

@@ -1,0 +1,3 @@
+export { SchedulerCache, type CacheDump } from './cache.ts';
+export { CacheSnapshot } from './cache-snapshot.ts';
+export { NodeTree, zoneKey } from './node-tree.ts';
