@@ -1,0 +1,1 @@
+export { ControllerManager, type ManagerOptions } from './manager.ts';
