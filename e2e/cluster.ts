@@ -37,11 +37,12 @@ export async function upCluster(): Promise<Cluster> {
   const apiserverPort = await freePort();
   const etcdPort = await freePort();
   const schedulerPort = await freePort();
+  const controllerManagerPort = await freePort();
   const stateArgs = ['--state-dir', join(dir, 'state')];
   const k8ts = (...args: string[]) => run(join(ROOT, 'k8ts'), args, { cwd: ROOT, env: { ...process.env }, maxBuffer: 16 << 20 });
   try {
     await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort),
-      '--scheduler-port', String(schedulerPort), '--kubeconfig', kubeconfig);
+      '--scheduler-port', String(schedulerPort), '--controller-manager-port', String(controllerManagerPort), '--kubeconfig', kubeconfig);
   } catch (e) {
     // A failed `up` stops what it started; its state directory still needs removing.
     await k8ts('down', ...stateArgs).catch(() => undefined);

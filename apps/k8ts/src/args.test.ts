@@ -10,15 +10,15 @@ describe('parseCommand', () => {
       argv: ['up'],
       want: {
         kind: 'up',
-        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, kubeconfig: '/repo/kubeconfig' },
+        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, controllerManagerPort: 10257, kubeconfig: '/repo/kubeconfig' },
       },
     },
     {
       name: 'up with every flag, both spellings, relative paths against cwd',
-      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--scheduler-port=7444', '--kubeconfig', '/tmp/kc'],
+      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--scheduler-port=7444', '--controller-manager-port', '7445', '--kubeconfig', '/tmp/kc'],
       want: {
         kind: 'up',
-        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, schedulerPort: 7444, kubeconfig: '/tmp/kc' },
+        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, schedulerPort: 7444, controllerManagerPort: 7445, kubeconfig: '/tmp/kc' },
       },
     },
     { name: 'down defaults', argv: ['down'], want: { kind: 'down', stateDir: '/repo/.k8ts' } },

@@ -7,6 +7,7 @@ export const DEFAULT_ETCD_PORT = 12379;
 export const DEFAULT_ETCD_PEER_PORT = 12380;
 export const DEFAULT_APISERVER_PORT = 6443;
 export const DEFAULT_SCHEDULER_PORT = 10259;
+export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
 
 export interface UpOptions {
   stateDir: string;
@@ -15,6 +16,7 @@ export interface UpOptions {
   etcdPeerPort: number | undefined;
   apiserverPort: number;
   schedulerPort: number;
+  controllerManagerPort: number;
   kubeconfig: string;
 }
 
@@ -44,6 +46,7 @@ Flags:
   --etcd-peer-port N     etcd peer port (up; default ${DEFAULT_ETCD_PEER_PORT}, or a free port with --etcd-port)
   --apiserver-port N     API server port on 127.0.0.1 (up; default ${DEFAULT_APISERVER_PORT})
   --scheduler-port N     scheduler health/metrics/debug port (up; default ${DEFAULT_SCHEDULER_PORT})
+  --controller-manager-port N  controller manager health/metrics port (up; default ${DEFAULT_CONTROLLER_MANAGER_PORT})
   -n, --namespace NS     the pod's namespace (why; default "default"; or give POD as NS/NAME)
   --kubeconfig PATH      where up writes the kubeconfig (default <repo>/kubeconfig)
 `;
@@ -54,12 +57,13 @@ const FLAGS = {
   'etcd-peer-port': { type: 'string' },
   'apiserver-port': { type: 'string' },
   'scheduler-port': { type: 'string' },
+  'controller-manager-port': { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   kubeconfig: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'scheduler-port', 'kubeconfig'] as const;
+const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'scheduler-port', 'controller-manager-port', 'kubeconfig'] as const;
 
 export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; cwd: string }): Command {
   let parsed;
@@ -87,6 +91,7 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
           etcdPeerPort: port(values['etcd-peer-port'], 'etcd-peer-port'),
           apiserverPort: port(values['apiserver-port'], 'apiserver-port') ?? DEFAULT_APISERVER_PORT,
           schedulerPort: port(values['scheduler-port'], 'scheduler-port') ?? DEFAULT_SCHEDULER_PORT,
+          controllerManagerPort: port(values['controller-manager-port'], 'controller-manager-port') ?? DEFAULT_CONTROLLER_MANAGER_PORT,
           kubeconfig: resolve(ctx.cwd, values.kubeconfig ?? resolve(ctx.repoRoot, 'kubeconfig')),
         },
       };

@@ -41,8 +41,9 @@ describe('k8ts up / status / down', () => {
     apiserverPort = await freePort();
     const etcdPort = await freePort();
     const schedulerPort = await freePort();
+    const controllerManagerPort = await freePort();
     upResult = await k8ts('up', '--state-dir', stateDir, '--etcd-port', `${etcdPort}`, '--apiserver-port', `${apiserverPort}`,
-      '--scheduler-port', `${schedulerPort}`, '--kubeconfig', kubeconfig);
+      '--scheduler-port', `${schedulerPort}`, '--controller-manager-port', `${controllerManagerPort}`, '--kubeconfig', kubeconfig);
     state = await readState(statePaths(stateDir));
   });
   afterAll(async () => {
@@ -50,8 +51,8 @@ describe('k8ts up / status / down', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('up starts etcd, the API server, then the scheduler and writes a kubeconfig pointing at it', async () => {
-    expect(upResult.stdout).toMatch(/✓ etcd ready \([\d.]+s\)\n• starting apiserver\n✓ apiserver ready \([\d.]+s\)\n• starting scheduler\n✓ scheduler ready \([\d.]+s\)/);
+  it('up starts etcd, the API server, the scheduler and the controller manager, and writes a kubeconfig pointing at it', async () => {
+    expect(upResult.stdout).toMatch(/✓ etcd ready \([\d.]+s\)\n• starting apiserver\n✓ apiserver ready \([\d.]+s\)\n• starting scheduler\n✓ scheduler ready \([\d.]+s\)\n• starting controller-manager\n✓ controller-manager ready \([\d.]+s\)/);
     expect(upResult.code).toBe(0);
     const kc = parse(await readFile(kubeconfig, 'utf8'));
     expect(kc['current-context']).toBe('k8ts');

@@ -1,6 +1,6 @@
 // The cluster as an ordered list of components (k3s style): each is started only once the
-// one before it is ready — etcd, then the API server, then the scheduler; the
-// controller-manager and nodes join this list as they land. A component is data; `startComponent` runs any of them.
+// one before it is ready — etcd, then the API server, then the scheduler and the controller
+// manager; nodes join this list as they land. A component is data; `startComponent` runs any of them.
 import { join } from 'node:path';
 import { waitHealthy } from './health.ts';
 import { spawnDetached, type Exit } from './proc.ts';
@@ -36,6 +36,7 @@ export interface ControlPlaneOptions {
   etcdPeerPort: number;
   apiserverPort: number;
   schedulerPort: number;
+  controllerManagerPort: number;
   etcdBinary?: string;
   nodeBinary?: string;
 }
@@ -82,7 +83,7 @@ export function controlPlane(o: ControlPlaneOptions): ComponentSpec[] {
       command: o.nodeBinary ?? process.execPath,
       args: [
         join(o.repoRoot, 'apps/scheduler/dist/main.mjs'),
-        `--kubeconfig=${componentKubeconfig(o.paths)}`,
+        `--kubeconfig=${o.paths.componentKubeconfig}`,
         '--bind-address=127.0.0.1',
         `--port=${o.schedulerPort}`,
       ],
@@ -90,8 +91,18 @@ export function controlPlane(o: ControlPlaneOptions): ComponentSpec[] {
       health: `http://127.0.0.1:${o.schedulerPort}/readyz`,
       readyTimeoutMs: 60_000,
     },
+    {
+      name: 'controller-manager',
+      command: o.nodeBinary ?? process.execPath,
+      args: [
+        join(o.repoRoot, 'apps/controller-manager/dist/main.mjs'),
+        `--kubeconfig=${o.paths.componentKubeconfig}`,
+        '--bind-address=127.0.0.1',
+        `--port=${o.controllerManagerPort}`,
+      ],
+      ports: [o.controllerManagerPort],
+      health: `http://127.0.0.1:${o.controllerManagerPort}/readyz`,
+      readyTimeoutMs: 60_000,
+    },
   ];
 }
-
-/** The kubeconfig the control-plane components use, written before any of them starts. */
-export const componentKubeconfig = (paths: StatePaths) => join(paths.root, 'components.kubeconfig');

@@ -32,6 +32,8 @@ export interface StatePaths {
   run: string;
   etcdData: string;
   stateFile: string;
+  /** The kubeconfig the control-plane components connect with. */
+  componentKubeconfig: string;
   log(component: string): string;
   pidFile(component: string): string;
 }
@@ -45,6 +47,7 @@ export function statePaths(root: string): StatePaths {
     run,
     etcdData: join(root, 'etcd'),
     stateFile: join(root, 'state.json'),
+    componentKubeconfig: join(root, 'components.kubeconfig'),
     log: (c) => join(logs, `${c}.log`),
     pidFile: (c) => join(run, `${c}.pid`),
   };

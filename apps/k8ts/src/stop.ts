@@ -36,6 +36,7 @@ export async function removeStateDir(paths: StatePaths): Promise<void> {
   await clearRun(paths);
   await rm(paths.logs, { recursive: true, force: true });
   await rm(paths.etcdData, { recursive: true, force: true });
+  await rm(paths.componentKubeconfig, { force: true });
   try {
     await rmdir(paths.root);
   } catch (err) {

@@ -3,7 +3,7 @@
 // run started and returns non-zero. A second `up` on a live state directory changes nothing.
 import { mkdir } from 'node:fs/promises';
 import { DEFAULT_ETCD_PEER_PORT, DEFAULT_ETCD_PORT, type UpOptions } from './args.ts';
-import { componentKubeconfig, controlPlane, startComponent, type ComponentSpec, type ControlPlaneOptions } from './components.ts';
+import { controlPlane, startComponent, type ComponentSpec, type ControlPlaneOptions } from './components.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { freePort, isPortFree } from './net.ts';
 import { isOurs, tail } from './proc.ts';
@@ -46,6 +46,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<number> {
     etcdPeerPort,
     apiserverPort: options.apiserverPort,
     schedulerPort: options.schedulerPort,
+    controllerManagerPort: options.controllerManagerPort,
   });
   for (const spec of specs) {
     for (const port of spec.ports) {
@@ -68,7 +69,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<number> {
   }
 
   // Components reach the API server through a kubeconfig of their own, as upstream's do.
-  await writeKubeconfig(componentKubeconfig(paths), { server: `http://127.0.0.1:${options.apiserverPort}` });
+  await writeKubeconfig(paths.componentKubeconfig, { server: `http://127.0.0.1:${options.apiserverPort}` });
 
   const p = progress(out);
   for (const spec of specs) {
@@ -116,12 +117,13 @@ async function restartDead(state: State, live: State['components'], paths: State
   const etcd = ports('etcd');
   const apiserver = ports('apiserver');
   const scheduler = ports('scheduler');
-  if (!etcd?.[1] || !apiserver?.[0] || !scheduler?.[0]) {
+  const controllerManager = ports('controller-manager');
+  if (!etcd?.[1] || !apiserver?.[0] || !scheduler?.[0] || !controllerManager?.[0]) {
     out(`✗ ${paths.root} was written by an older k8ts; run \`k8ts down\` and \`k8ts up\` again`);
     return 1;
   }
   const specs = (deps.components ?? controlPlane)({
-    repoRoot: deps.repoRoot, paths, etcdPort: etcd[0]!, etcdPeerPort: etcd[1], apiserverPort: apiserver[0], schedulerPort: scheduler[0],
+    repoRoot: deps.repoRoot, paths, etcdPort: etcd[0]!, etcdPeerPort: etcd[1], apiserverPort: apiserver[0], schedulerPort: scheduler[0], controllerManagerPort: controllerManager[0],
   });
   const p = progress(out);
   for (const spec of specs) {

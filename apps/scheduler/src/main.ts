@@ -36,7 +36,6 @@ async function main() {
       },
     } : {}),
   });
-  metrics.pendingPods.reset();
   const http = await startHttp({
     bindAddress: options.bindAddress,
     port: options.port,

@@ -17,12 +17,15 @@ export interface SchedulerMetrics {
   preemptionVictims: Histogram;
   /** 1 while this instance holds the leader Lease. */
   leader: Gauge;
+  /** Where pendingPods reads its counts from on every scrape. */
+  setPendingSource(f: () => Readonly<Record<string, number>>): void;
 }
 
 export function schedulerMetrics(): SchedulerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  let pendingSource: (() => Readonly<Record<string, number>>) | undefined;
   const latency = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384];
   return {
     registry,
@@ -35,11 +38,19 @@ export function schedulerMetrics(): SchedulerMetrics {
       name: 'scheduler_pod_scheduling_sli_duration_seconds', help: 'From first enqueue to bound, by number of attempts.',
       labelNames: ['attempts'], buckets: latency, registers,
     }),
-    pendingPods: new Gauge({ name: 'scheduler_pending_pods', help: 'Pending pods by queue.', labelNames: ['queue'], registers }),
+    pendingPods: new Gauge({
+      name: 'scheduler_pending_pods', help: 'Pending pods by queue.', labelNames: ['queue'], registers,
+      collect() {
+        for (const [queue, n] of Object.entries(pendingSource?.() ?? {})) this.set({ queue }, n);
+      },
+    }),
     preemptionAttempts: new Counter({ name: 'scheduler_preemption_attempts_total', help: 'Preemption attempts.', registers }),
     preemptionVictims: new Histogram({
       name: 'scheduler_preemption_victims', help: 'Victims per successful preemption.', buckets: [1, 2, 4, 8, 16, 32, 64], registers,
     }),
     leader: new Gauge({ name: 'leader_election_master_status', help: '1 while this instance leads.', labelNames: [], registers }),
+    setPendingSource: (f) => {
+      pendingSource = f;
+    },
   };
 }

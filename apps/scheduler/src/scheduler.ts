@@ -93,6 +93,7 @@ export class Scheduler {
       statefulSets: informer<StatefulSet>(r('apps', 'v1', 'statefulsets')),
     };
     this.#api = opts.api ?? apiPort(client, () => clock.now());
+    opts.metrics.setPendingSource(() => ({ ...this.queue.pendingPods() }));
     const registry = inTreeRegistry();
     for (const profile of opts.config.profiles) {
       const fwk = newFramework({

@@ -1,0 +1,4 @@
+// Every controller this manager knows, in upstream's start order (each named exactly once).
+import type { ControllerDescriptor } from './controller/registry.ts';
+
+export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [];
