@@ -8,7 +8,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { Logger } from 'pino';
 import type { SchedulerApi } from './api.ts';
 import type { SchedulerCache } from './cache/cache.ts';
-import { explainCycle, type CycleExplanation } from './framework/explain.ts';
+import type { ExplainInput } from './framework/explain.ts';
 import type { Framework } from './framework/runtime.ts';
 import { ERR_NO_NODES_AVAILABLE, fitErrorMessage, nodeToStatusForPostFilter, schedulePod, type NodeRotation } from './framework/schedule-one.ts';
 import { reasonsOf } from './framework/status.ts';
@@ -37,8 +37,11 @@ export interface CycleDeps {
   log: Logger;
   percentageOfNodesToScore: number;
   rotation: NodeRotation;
-  /** Receives the record of every cycle (the debug endpoint keeps the latest per pod). */
-  record(e: CycleExplanation): void;
+  /**
+   * Receives every cycle's outcome. Explanations are built from it only when someone asks, on
+   * the snapshot of that moment: building one per cycle would cost O(nodes) for every pod.
+   */
+  record(e: Omit<ExplainInput, 'snapshot'>): void;
 }
 
 const keyOf = (pod: Pod) => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
@@ -63,8 +66,7 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
     d.metrics.attempts.inc({ result: r, profile: profileOf(pod) });
     d.metrics.attemptDuration.observe({ result: r, profile: profileOf(pod) }, elapsed());
   };
-  const explain = (postFilterMsg?: string) =>
-    explainCycle({ pod, result, snapshot, time: started, attempt: qpi.attempts, ...(postFilterMsg ? { postFilterMsg } : {}) });
+  const explain = (postFilterMsg?: string) => ({ pod, result, time: started, attempt: qpi.attempts, ...(postFilterMsg ? { postFilterMsg } : {}) });
 
   if (result.kind === 'error') {
     // No nodes at all is not the scheduler's fault: upstream reports it as Unschedulable.

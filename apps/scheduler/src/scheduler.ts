@@ -13,7 +13,7 @@ import { apiPort, type SchedulerApi } from './api.ts';
 import { SchedulerCache } from './cache/cache.ts';
 import { defaultSelector } from './default-selector.ts';
 import { resolveProfile, type SchedulerConfig } from './framework/config.ts';
-import { formatExplanation, type CycleExplanation } from './framework/explain.ts';
+import { explainCycle, formatExplanation, type CycleExplanation, type ExplainInput } from './framework/explain.ts';
 import { inTreeRegistry } from './framework/registry.ts';
 import { newFramework, type Framework } from './framework/runtime.ts';
 import { NodeRotation } from './framework/schedule-one.ts';
@@ -56,8 +56,17 @@ interface Informers {
   statefulSets: Informer<StatefulSet>;
 }
 
-/** Explanations kept for the debug endpoint (the most recent cycle per pod, oldest forgotten first). */
+/**
+ * What the debug endpoint remembers: the latest cycle per pod, oldest forgotten first, within a
+ * budget of per-node entries (rejections plus scores) so memory stays bounded on big clusters.
+ */
 const MAX_EXPLANATIONS = 5000;
+const MAX_EXPLAINED_NODE_ENTRIES = 200_000;
+
+type CycleRecord = Omit<ExplainInput, 'snapshot'>;
+
+const entriesOf = (r: CycleRecord): number =>
+  1 + (r.result.kind === 'error' ? 0 : r.result.diagnosis.nodeToStatus.size) + (r.result.kind === 'scheduled' ? r.result.scores.length : 0);
 
 export class Scheduler {
   readonly cache = new SchedulerCache();
@@ -65,7 +74,8 @@ export class Scheduler {
   readonly #o: SchedulerOptions & { clock: Clock; random: () => number };
   readonly #informers: Informers;
   readonly #frameworks = new Map<string, Framework>();
-  readonly #explanations = new Map<string, CycleExplanation>();
+  readonly #explanations = new Map<string, CycleRecord>();
+  #explainedEntries = 0;
   readonly #elector: LeaderElector | undefined;
   readonly #api: SchedulerApi;
   #synced = false;
@@ -184,7 +194,7 @@ export class Scheduler {
       queue: this.queue, cache: this.cache, frameworks: this.#frameworks, pods: this.#informers.pods.lister, api: this.#api,
       events: recorder, metrics, clock, random, log, rotation,
       percentageOfNodesToScore: this.#o.config.percentageOfNodesToScore,
-      record: (e: CycleExplanation) => this.#record(e),
+      record: (e: CycleRecord) => this.#record(e),
     };
     while (!signal.aborted) {
       try {
@@ -196,15 +206,28 @@ export class Scheduler {
     }
   }
 
-  #record(e: CycleExplanation) {
-    this.#explanations.delete(e.pod);
-    this.#explanations.set(e.pod, e);
-    if (this.#explanations.size > MAX_EXPLANATIONS) this.#explanations.delete(this.#explanations.keys().next().value!);
+  #record(r: CycleRecord) {
+    const key = `${r.pod.metadata?.namespace ?? ''}/${r.pod.metadata?.name ?? ''}`;
+    this.#forget(key);
+    this.#explanations.set(key, r);
+    this.#explainedEntries += entriesOf(r);
+    while (this.#explanations.size > MAX_EXPLANATIONS || (this.#explainedEntries > MAX_EXPLAINED_NODE_ENTRIES && this.#explanations.size > 1))
+      this.#forget(this.#explanations.keys().next().value!);
   }
 
+  #forget(key: string) {
+    const old = this.#explanations.get(key);
+    if (!old) return;
+    this.#explanations.delete(key);
+    this.#explainedEntries -= entriesOf(old);
+  }
+
+  /** The last cycle of a pod, with nodes it never looked at listed from the current snapshot. */
   explanation(namespace: string, name: string): { json: CycleExplanation; text: string } | undefined {
-    const e = this.#explanations.get(`${namespace}/${name}`);
-    return e && { json: e, text: formatExplanation(e) };
+    const r = this.#explanations.get(`${namespace}/${name}`);
+    if (!r) return undefined;
+    const e = explainCycle({ ...r, snapshot: this.cache.snapshot() });
+    return { json: e, text: formatExplanation(e) };
   }
 
   pendingPods() {

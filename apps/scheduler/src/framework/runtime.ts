@@ -59,6 +59,30 @@ export interface NodePluginScores {
 
 export type ScoreOutcome = { status: Status; nodes: NodePluginScores[] };
 
+/** Every plugin's scores of one cycle, one array per plugin: compact, and shared by the rows. */
+interface ScoreTable {
+  readonly plugins: readonly string[];
+  readonly weights: readonly number[];
+  readonly raw: readonly Float64Array[];
+  readonly normalized: readonly (readonly NodeScore[])[];
+}
+
+/**
+ * One node's row of the score table. The per-plugin breakdown is only wanted when a cycle is
+ * explained, so it is built on demand instead of as plugins × nodes objects every cycle.
+ */
+class NodeScoresRow implements NodePluginScores {
+  constructor(readonly name: string, readonly total: number, readonly table: ScoreTable, readonly index: number) {}
+
+  get scores(): readonly PluginScore[] {
+    const t = this.table;
+    return t.plugins.map((plugin, j) => {
+      const normalized = t.normalized[j]![this.index]!.score;
+      return { plugin, raw: t.raw[j]![this.index]!, normalized, weight: t.weights[j]!, weighted: normalized * t.weights[j]! };
+    });
+  }
+}
+
 type Guard<T extends Plugin> = (p: Plugin) => p is T;
 const INTERFACE: Record<ExtensionPoint, { guard: Guard<Plugin>; type: string }> = {
   preFilter: { guard: isPreFilter, type: 'PreFilterPlugin' },
@@ -331,18 +355,22 @@ export class Framework implements Handle {
    */
   runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): ScoreOutcome {
     const plugins = this.scorePlugins.filter((pl) => !state.skipScorePlugins.has(pl.name));
-    const raw: number[][] = [];
+    const raw: Float64Array[] = [];
     const normalized: NodeScore[][] = [];
     for (const pl of plugins) {
-      const scores: NodeScore[] = [];
-      for (const n of nodes) {
+      const scores: NodeScore[] = new Array(nodes.length);
+      const rawScores = new Float64Array(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
         try {
-          scores.push({ name: n.name, score: pl.score(state, pod, n) });
+          const score = pl.score(state, pod, n);
+          scores[i] = { name: n.name, score };
+          rawScores[i] = score;
         } catch (e) {
           return { status: errorStatus(`running Score plugins: plugin "${pl.name}" failed with: ${thrown(e)}`, pl.name, e), nodes: [] };
         }
       }
-      raw.push(scores.map((s) => s.score));
+      raw.push(rawScores);
       if (pl.normalizeScore) {
         const s = guarded(() => pl.normalizeScore!(state, pod, scores));
         if (s.code !== 'Success')
@@ -350,25 +378,24 @@ export class Framework implements Handle {
       }
       normalized.push(scores);
     }
-    const out: NodePluginScores[] = [];
-    for (const [i, n] of nodes.entries()) {
-      const scores: PluginScore[] = [];
+    const weights = plugins.map((pl) => this.#weights.get(pl.name) ?? 1);
+    const table: ScoreTable = { plugins: plugins.map((pl) => pl.name), weights, raw, normalized };
+    const out: NodePluginScores[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
       let total = 0;
-      for (const [j, pl] of plugins.entries()) {
+      for (let j = 0; j < plugins.length; j++) {
         const score = normalized[j]![i]!.score;
         if (score > MAX_NODE_SCORE || score < MIN_NODE_SCORE)
           return {
             status: errorStatus(
-              `applying score defaultWeights on Score plugins: plugin "${pl.name}" returns an invalid score ${score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`,
-              pl.name,
+              `applying score defaultWeights on Score plugins: plugin "${plugins[j]!.name}" returns an invalid score ${score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`,
+              plugins[j]!.name,
             ),
             nodes: [],
           };
-        const weight = this.#weights.get(pl.name) ?? 1;
-        scores.push({ plugin: pl.name, raw: raw[j]![i]!, normalized: score, weight, weighted: score * weight });
-        total += score * weight;
+        total += score * weights[j]!;
       }
-      out.push({ name: n.name, scores, total });
+      out[i] = new NodeScoresRow(nodes[i]!.name, total, table, i);
     }
     return { status: SUCCESS, nodes: out };
   }

@@ -36,13 +36,17 @@ export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: I
   const used = nodeInfo.requested;
   if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber)
     out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber });
-  const check = (resourceName: string, requested: number, usedQ: number, capacity: number) => {
-    if (requested > 0 && requested > capacity - usedQ)
-      out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedQ, capacity });
-  };
-  check('cpu', podRequest.milliCPU, used.milliCPU, alloc.milliCPU);
-  check('memory', podRequest.memory, used.memory, alloc.memory);
-  check('ephemeral-storage', podRequest.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage);
+  // Written out rather than through a helper closure: this runs for every node of every cycle.
+  if (podRequest.milliCPU > 0 && podRequest.milliCPU > alloc.milliCPU - used.milliCPU)
+    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
+  if (podRequest.memory > 0 && podRequest.memory > alloc.memory - used.memory)
+    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: used.memory, capacity: alloc.memory });
+  if (podRequest.ephemeralStorage > 0 && podRequest.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
+    out.push({
+      resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage',
+      requested: podRequest.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage,
+    });
+  }
   // This runs for every node of every cycle: iterate without building intermediate arrays.
   for (const name in podRequest.scalar) {
     const q = podRequest.scalar[name] ?? 0;
