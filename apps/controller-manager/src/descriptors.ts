@@ -1,5 +1,6 @@
 // Every controller this manager knows, in upstream's start order (each named exactly once).
 import type { ControllerDescriptor } from './controller/registry.ts';
+import { descriptor as garbageCollector } from './controllers/garbage-collector/index.ts';
 import { descriptor as replicaSet } from './controllers/replicaset/index.ts';
 
-export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [replicaSet];
+export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [replicaSet, garbageCollector];
