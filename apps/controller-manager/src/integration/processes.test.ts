@@ -1,0 +1,112 @@
+// Two real controller-manager processes (the built bundle) on one real control plane: one
+// leads; killing it (SIGKILL: the Lease is not released) hands over within the lease duration,
+// and the new leader neither duplicates the pods the old one created nor loses a scale-up made
+// meanwhile. Then the API server is killed and restarted, and the controllers carry on.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resourceFor } from '@k8ts/api';
+import { Client, type Lease } from '@k8ts/client';
+import { freePort, startControlPlane, type ControlPlane } from '@k8ts/testing';
+import type { ReplicaSet } from 'kubernetes-types/apps/v1';
+import type { Pod } from 'kubernetes-types/core/v1';
+import { PODS, until } from './harness.ts';
+
+const BUNDLE = fileURLToPath(new URL('../../dist/main.mjs', import.meta.url));
+const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
+const REPLICASETS = resourceFor('apps', 'v1', 'replicasets')!;
+const LEASE_SECONDS = 4;
+
+interface Proc { identity: string; child: ChildProcess }
+
+let cp: ControlPlane;
+let dir: string;
+let client: Client;
+const procs: Proc[] = [];
+
+async function startManager(identity: string, kubeconfig: string): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [
+    BUNDLE, `--kubeconfig=${kubeconfig}`, `--port=${port}`, `--identity=${identity}`, '--log-level=warn', '--controllers=replicaset',
+    `--leader-elect-lease-duration=${LEASE_SECONDS}s`, '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=1s',
+  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const p = { identity, child };
+  procs.push(p);
+  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 20_000, `${identity} to answer`);
+  return p;
+}
+
+const holder = async () => (await client.get<Lease>(LEASES, 'kube-controller-manager', 'kube-system').catch(() => undefined))?.spec?.holderIdentity;
+const livePods = async () => (await client.list<Pod>(PODS, { namespace: 'default', labelSelector: 'app=web' })).items.filter((p) => !p.metadata?.deletionTimestamp);
+
+/** Waits until exactly `n` pods exist; while scaling up, fails at once if there are ever more. */
+async function exactly(n: number, what: string, o: { growing: boolean } = { growing: true }) {
+  await until(async () => {
+    const count = (await livePods()).length;
+    if (o.growing && count > n) throw new Error(`${count} pods exist, more than the ${n} wanted: a duplicate`);
+    return count === n;
+  }, 30_000, what);
+}
+
+beforeAll(async () => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: build first (npm test does)`);
+  cp = await startControlPlane();
+  dir = await mkdtemp(join(tmpdir(), 'k8ts-kcm-'));
+  client = new Client({ config: { server: cp.url }, qps: 1000, burst: 1000 });
+});
+
+afterAll(async () => {
+  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
+  client?.close();
+  await cp?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('two controller-manager processes', () => {
+  it('one leads; killing it hands over within the lease duration with no duplicate pods', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters: [{name: t, cluster: {server: "${cp.url}"}}]\nusers: [{name: t, user: {}}]\ncontexts: [{name: t, context: {cluster: t, user: t}}]\n`);
+    await startManager('kcm-a', kubeconfig);
+    await startManager('kcm-b', kubeconfig);
+    const leaderId = await until(holder, 15_000, 'a leader');
+    await client.create(REPLICASETS, {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 5, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+    }, { namespace: 'default' });
+    await exactly(5, '5 pods from the first leader');
+
+    const killedAt = Date.now();
+    procs.find((p) => p.identity === leaderId)!.child.kill('SIGKILL');
+    await client.patch<ReplicaSet>(REPLICASETS, 'web', { spec: { replicas: 8 } }, 'merge', { namespace: 'default' });
+    const newLeader = await until(async () => {
+      const h = await holder();
+      return h && h !== leaderId ? h : undefined;
+    }, 15_000, 'a new leader');
+    expect(Date.now() - killedAt).toBeLessThan((LEASE_SECONDS + 3) * 1000);
+    expect(newLeader).not.toBe(leaderId);
+    await exactly(8, '8 pods after the hand-over');
+    // Give the new leader time to act twice on stale data, if it were going to.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await livePods()).toHaveLength(8);
+  });
+
+  it('carries on after the API server is killed and restarted', async () => {
+    await cp.killApiServer();
+    await new Promise((r) => setTimeout(r, 500));
+    await cp.startApiServer();
+    await until(async () => {
+      try {
+        await client.patch<ReplicaSet>(REPLICASETS, 'web', { spec: { replicas: 3 } }, 'merge', { namespace: 'default' });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 15_000, 'the API server to take the scale-down');
+    await exactly(3, '3 pods after the restart', { growing: false });
+  });
+});
