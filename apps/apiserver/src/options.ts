@@ -19,6 +19,9 @@ export interface ApiServerOptions {
   watchCacheSize: number;
   /** generated/openapi.json; absent → OpenAPI is not served (and Strict validation is off) */
   openapiFile: string | undefined;
+  /** Tolerations DefaultTolerationSeconds admission gives new pods (upstream --default-*-toleration-seconds). */
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
 }
 
 export const DEFAULTS: Omit<ApiServerOptions, 'etcdServers'> = {
@@ -33,11 +36,14 @@ export const DEFAULTS: Omit<ApiServerOptions, 'etcdServers'> = {
   watchCacheSize: 10_000,
   etcdCompactionIntervalMs: 5 * 60_000,
   openapiFile: undefined,
+  defaultNotReadyTolerationSeconds: 300,
+  defaultUnreachableTolerationSeconds: 300,
 };
 
 const USAGE = `usage: apiserver --etcd-servers=URL[,URL] [--etcd-prefix=/registry] [--bind-address=127.0.0.1]
   [--port=6443] [--service-cluster-ip-range=10.96.0.0/16] [--service-node-port-range=30000-32767]
-  [--advertise-address=IP] [--log-level=info] [--openapi-file=PATH] [--watch-cache-size=10000] [--etcd-compaction-interval=5m]`;
+  [--advertise-address=IP] [--log-level=info] [--openapi-file=PATH] [--watch-cache-size=10000] [--etcd-compaction-interval=5m]
+  [--default-not-ready-toleration-seconds=300] [--default-unreachable-toleration-seconds=300]`;
 
 export class UsageError extends Error {}
 
@@ -70,10 +76,14 @@ export function parseFlags(argv: string[]): ApiServerOptions {
       case 'openapi-file': o.openapiFile = value; break;
       case 'watch-cache-size': o.watchCacheSize = Number(value); break;
       case 'etcd-compaction-interval': o.etcdCompactionIntervalMs = parseDuration(value); break;
+      case 'default-not-ready-toleration-seconds': o.defaultNotReadyTolerationSeconds = Number(value); break;
+      case 'default-unreachable-toleration-seconds': o.defaultUnreachableTolerationSeconds = Number(value); break;
       default: throw new UsageError(`unknown flag --${flag}\n${USAGE}`);
     }
   }
   if (o.etcdServers.length === 0) throw new UsageError(`--etcd-servers is required\n${USAGE}`);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UsageError(`--port must be 0-65535\n${USAGE}`);
+  for (const [flag, v] of [['default-not-ready-toleration-seconds', o.defaultNotReadyTolerationSeconds], ['default-unreachable-toleration-seconds', o.defaultUnreachableTolerationSeconds]] as const)
+    if (!Number.isInteger(v)) throw new UsageError(`--${flag} must be an integer\n${USAGE}`);
   return o;
 }

@@ -5,6 +5,7 @@ import { ApiError, RESOURCES, selectableFields, type ResourceInfo } from '@k8ts/
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { admitDefaultTolerations } from './admission/default-tolerations.ts';
 import { admitPriority } from './admission/priority.ts';
 import { ServiceAllocator } from './admission/services.ts';
 import { admitNamespace } from './admission/namespace-lifecycle.ts';
@@ -47,6 +48,7 @@ export async function startApiServer(input: Partial<ApiServerOptions> & Pick<Api
     async beforeCreate(r: ResourceInfo, obj) {
       if (r.namespaced) await admitNamespace(storeOf('namespaces'), r, obj);
       if (r.kind === 'Pod') await admitPriority(storeOf('priorityclasses.scheduling.k8s.io'), r, obj);
+      if (r.kind === 'Pod') admitDefaultTolerations({ notReadySeconds: o.defaultNotReadyTolerationSeconds, unreachableSeconds: o.defaultUnreachableTolerationSeconds }, r, obj);
       if (r.kind === 'Service') return services!.admit(obj, undefined);
       return () => undefined;
     },
