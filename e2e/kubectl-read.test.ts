@@ -33,10 +33,15 @@ describe('kubectl reads', () => {
   });
 
   it('prints the upstream columns, wide columns and every output format', async () => {
-    const get = await c.kubectl(['get', 'deployments']);
+    // The controllers create the ReplicaSet and its two pods; with no kubelet none becomes ready.
+    let get = await c.kubectl(['get', 'deployments']);
+    for (const end = Date.now() + 15_000; !/^web\s+0\/2\s+2\s/m.test(get.stdout) && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 200));
+      get = await c.kubectl(['get', 'deployments']);
+    }
     expect(get.stderr).toBe('');
     expect(get.stdout.split('\n')[0]!.split(/\s{2,}/)).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
-    expect(get.stdout).toMatch(/^web\s+0\/2\s+0\s+0\s+\d+s/m);
+    expect(get.stdout).toMatch(/^web\s+0\/2\s+2\s+0\s+\d+s/m);
     const wide = await c.kubectl(['get', 'deploy', '-o', 'wide']);
     expect(wide.stdout.split('\n')[0]).toMatch(/CONTAINERS\s+IMAGES\s+SELECTOR/);
     expect(wide.stdout).toContain('nginx:1.27');

@@ -116,6 +116,7 @@ export class ResourceStore {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.generation;
+    dropEmptyMetadata(meta);
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(ctx.now);
     obj.kind = this.info.kind;
@@ -184,6 +185,7 @@ export class ResourceStore {
     obj.kind = this.info.kind;
     obj.apiVersion = old.apiVersion;
     const meta = obj.metadata;
+    dropEmptyMetadata(meta);
     // Server-owned metadata always comes from storage.
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
       if (old.metadata[k] === undefined) delete meta[k];
@@ -295,3 +297,13 @@ export class ResourceStore {
   }
 }
 
+/**
+ * ObjectMeta's lists and maps are `omitempty` upstream: an empty one (say, the ownerReferences
+ * left after the garbage collector removed the last) is stored and served as absent.
+ */
+function dropEmptyMetadata(meta: KObject['metadata']): void {
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'] as const) {
+    const v = meta[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) delete meta[k];
+  }
+}
