@@ -1,6 +1,6 @@
 // A fresh etcd + API server + scheduler process per scenario, and the pieces every scenario
 // needs: fast creation of nodes and pods through the API, and a watch that timestamps each pod's
-// binding as the API server reports it.
+// binding as the API server reports it. SCHED_PROF=<dir> makes the scheduler write a CPU profile there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,7 @@ export async function benchCluster(): Promise<BenchCluster> {
     etcd, api, client, post,
     async startScheduler() {
       const port = await freePort();
-      const child = spawn(process.execPath, [
+      const child = spawn(process.execPath, [...(process.env.SCHED_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCHED_PROF}`] : []),
         join(ROOT, 'apps/scheduler/dist/main.mjs'), `--kubeconfig=${kubeconfig}`, `--port=${port}`,
         '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn',
       ], { stdio: ['ignore', 'ignore', 'inherit'] });
