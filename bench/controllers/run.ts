@@ -4,12 +4,12 @@
 // Deployments can roll. Each figure is set beside the cost of the same writes issued straight to
 // the API server by one client, so the controllers' overhead shows as a ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceFor } from '@k8ts/api';
 import { Client, Informer } from '@k8ts/client';
-import { freePort, startEtcd } from '@k8ts/testing';
+import { freePort, startEtcd, writeTestKubeconfig } from '@k8ts/testing';
 import type { Deployment } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { fmt, http, load, ROOT, row, startApiServerProcess } from '../lib.ts';
@@ -29,7 +29,7 @@ const etcd = await startEtcd({ name: 'bench-ctrl' });
 const api = await startApiServerProcess(etcd.endpoint);
 const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-ctrl-'));
 const kubeconfig = join(dir, 'kubeconfig');
-await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\ncurrent-context: b\nclusters: [{name: b, cluster: {server: "${api.url}"}}]\nusers: [{name: b, user: {}}]\ncontexts: [{name: b, context: {cluster: b, user: b}}]\n`);
+await writeTestKubeconfig(kubeconfig, api.url);
 const client = new Client({ config: { server: api.url }, qps: 1e6, burst: 1e6 });
 const children: ChildProcess[] = [];
 const ac = new AbortController();

@@ -1,12 +1,12 @@
 // A fresh etcd + API server + scheduler process per scenario, and the pieces every scenario
 // needs: fast creation of nodes and pods through the API, and a watch that timestamps each pod's
-// binding as the API server reports it. SCHED_PROF=<dir> makes the scheduler write a CPU profile there.
+// binding as the API server reports it. SCHED_NODE_FLAGS passes node flags to the scheduler (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { freePort, startEtcd, type EtcdProcess } from '@k8ts/testing';
+import { freePort, startEtcd, type EtcdProcess, writeTestKubeconfig } from '@k8ts/testing';
 import { Client } from '@k8ts/client';
 import { resourceFor } from '@k8ts/api';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
@@ -28,12 +28,7 @@ export async function benchCluster(): Promise<BenchCluster> {
   const api = await startApiServerProcess(etcd.endpoint);
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-sched-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: bench',
-    `clusters: [{name: bench, cluster: {server: "${api.url}"}}]`,
-    'users: [{name: bench, user: {}}]',
-    'contexts: [{name: bench, context: {cluster: bench, user: bench}}]', '',
-  ].join('\n'));
+  await writeTestKubeconfig(kubeconfig, api.url);
   let scheduler: ChildProcess | undefined;
   const client = new Client({ config: { server: api.url }, qps: 1e6, burst: 1e6 });
   const post = (path: string, body: unknown) =>
@@ -44,7 +39,7 @@ export async function benchCluster(): Promise<BenchCluster> {
     etcd, api, client, post,
     async startScheduler() {
       const port = await freePort();
-      const child = spawn(process.execPath, [...(process.env.SCHED_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCHED_PROF}`] : []),
+      const child = spawn(process.execPath, [...(process.env.SCHED_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
         join(ROOT, 'apps/scheduler/dist/main.mjs'), `--kubeconfig=${kubeconfig}`, `--port=${port}`,
         '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn',
       ], { stdio: ['ignore', 'ignore', 'inherit'] });

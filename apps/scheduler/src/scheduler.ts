@@ -61,7 +61,7 @@ interface Informers {
  * budget of per-node entries (rejections plus scores) so memory stays bounded on big clusters.
  */
 const MAX_EXPLANATIONS = 5000;
-const MAX_EXPLAINED_NODE_ENTRIES = 200_000;
+const MAX_EXPLAINED_NODE_ENTRIES = 20_000;
 
 type CycleRecord = Omit<ExplainInput, 'snapshot'>;
 

@@ -6,3 +6,4 @@ export * from './labels.ts';
 export * from './fields.ts';
 export * from './defaults/index.ts';
 export * from './duration.ts';
+export * from './hash.ts';

@@ -27,6 +27,13 @@ export interface ClientOptions {
   clock?: Clock;
   /** Per-request timeout for everything but watches (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Connections open at once for ordinary requests (default 64; more wait for a free one).
+   * HTTP/1.1 carries one request per connection: without a bound, a burst of writes opens a
+   * socket each, and thousands of sockets cost both ends more than the requests. Watches have
+   * connections of their own, outside this bound, since each holds one for its whole life.
+   */
+  maxConnections?: number;
 }
 
 const PATCH_TYPES: Record<PatchType, string> = {
@@ -44,6 +51,7 @@ export class Client {
   readonly server: URL;
   readonly #config: KubeConfigEntry;
   readonly #agent: http.Agent;
+  readonly #watchAgent: http.Agent;
   readonly #limiter: TokenBucket;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
@@ -54,10 +62,10 @@ export class Client {
     this.#userAgent = opts.userAgent ?? 'k8ts-client/v0.1.0';
     this.#timeoutMs = opts.timeoutMs ?? 60_000;
     this.#limiter = new TokenBucket({ qps: opts.qps ?? 50, burst: opts.burst ?? 100, clock: opts.clock ?? realClock });
-    this.#agent =
-      this.server.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, ...this.#tls() })
-        : new http.Agent({ keepAlive: true });
+    const agent = (o: http.AgentOptions) =>
+      this.server.protocol === 'https:' ? new https.Agent({ ...o, ...this.#tls() }) : new http.Agent(o);
+    this.#agent = agent({ keepAlive: true, maxSockets: opts.maxConnections ?? 64 });
+    this.#watchAgent = agent({ keepAlive: false });
   }
 
   #tls(): https.AgentOptions {
@@ -82,6 +90,7 @@ export class Client {
   /** Closes idle keep-alive sockets; open watches end on their own signals. */
   close(): void {
     this.#agent.destroy();
+    this.#watchAgent.destroy();
   }
 
   async get<T>(r: ResourceInfo, name: string, ns?: string): Promise<T> {
@@ -165,10 +174,11 @@ export class Client {
     });
   }
 
-  #open(method: string, path: string, headers: Record<string, string>, body?: Buffer, signal?: AbortSignal): http.ClientRequest {
+  #open(method: string, path: string, headers: Record<string, string>, body?: Buffer, signal?: AbortSignal, watch = false): http.ClientRequest {
     const all = this.#headers(body ? { 'Content-Length': String(body.length), ...headers } : headers);
     const url = new URL(path, this.server);
-    const options: http.RequestOptions = { method, headers: all, agent: this.#agent, ...(signal ? { signal } : {}) };
+    const agent = watch ? this.#watchAgent : this.#agent;
+    const options: http.RequestOptions = { method, headers: all, agent, ...(signal ? { signal } : {}) };
     return url.protocol === 'https:' ? https.request(url, options) : http.request(url, options);
   }
 
@@ -176,7 +186,7 @@ export class Client {
     let req: http.ClientRequest | undefined;
     try {
       await this.#limiter.wait(signal);
-      const r = (req = this.#open('GET', path, {}, undefined, signal));
+      const r = (req = this.#open('GET', path, {}, undefined, signal, true));
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
         r.on('error', reject);
         r.on('response', resolve);

@@ -2,6 +2,7 @@
 // written exactly as a FieldsV1 key: `f:<field>`, `k:<json of the key fields>` (a keyed list
 // item), `v:<json value>` (a set member) or `i:<index>`. A path is its elements joined by '\n'
 // (JSON never leaves a raw newline in a key), so a set of paths is a plain Set<string>.
+import { canonicalJson } from '@k8ts/api';
 
 export type FieldSet = Set<string>;
 
@@ -13,16 +14,7 @@ export const splitPath = (path: string): string[] => (path === '' ? [] : path.sp
 export const child = (path: string, element: string): string => (path === '' ? element : `${path}${SEP}${element}`);
 
 /** JSON with object keys sorted, as Go's encoder writes maps (stable `k:` keys). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { canonicalJson };
 
 export const fieldElement = (name: string) => `f:${name}`;
 export const keyElement = (key: Record<string, unknown>) => `k:${canonicalJson(key)}`;

@@ -1,7 +1,8 @@
 // The Deployment and ReplicaSet controllers against a real API server and etcd, with the
 // harness's fake kubelet making pods Ready; kubectl 1.32 drives the rollouts and reads them back.
+import { writeTestKubeconfig } from '@k8ts/testing';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,12 +20,7 @@ let dir: string;
 beforeAll(async () => {
   h = await startHarness({ descriptors: [replicaSetDescriptor, deploymentDescriptor] });
   dir = await mkdtemp(join(tmpdir(), 'k8ts-deploy-'));
-  await writeFile(join(dir, 'config'), [
-    'apiVersion: v1', 'kind: Config', 'current-context: t',
-    'clusters: [{name: t, cluster: {server: "' + h.cp.url + '"}}]',
-    'users: [{name: t, user: {}}]',
-    'contexts: [{name: t, context: {cluster: t, user: t}}]',
-  ].join('\n'));
+  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
 }, 60_000);
 
 afterAll(async () => {

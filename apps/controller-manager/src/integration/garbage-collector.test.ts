@@ -1,9 +1,10 @@
 // The garbage collector against a real API server and etcd: owners and dependents are created by
 // hand with ownerReferences (no other controller runs), then deleted with each propagation
 // policy, through the client and through kubectl's --cascade flag.
+import { writeTestKubeconfig } from '@k8ts/testing';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,12 +26,7 @@ let dir: string;
 beforeAll(async () => {
   h = await startHarness({ descriptors: [descriptor] });
   dir = await mkdtemp(join(tmpdir(), 'k8ts-gc-'));
-  await writeFile(join(dir, 'config'), [
-    'apiVersion: v1', 'kind: Config', 'current-context: t',
-    'clusters: [{name: t, cluster: {server: "' + h.cp.url + '"}}]',
-    'users: [{name: t, user: {}}]',
-    'contexts: [{name: t, context: {cluster: t, user: t}}]',
-  ].join('\n'));
+  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // Controllers under test cannot tell it from a real kubelet; the scheduler is not needed.
 import { resourceFor } from '@k8ts/api';
 import { Client, Informer, type Clock } from '@k8ts/client';
-import { startControlPlane, type ControlPlane } from '@k8ts/testing';
+import { startControlPlane, until, type ControlPlane } from '@k8ts/testing';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { pino } from 'pino';
 import { DEFAULT_CONFIG, type ControllerConfig } from '../controller/context.ts';
@@ -21,14 +21,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function until<T>(f: () => Promise<T | undefined | false>, ms = 20_000, what = 'a condition'): Promise<T> {
-  for (const end = Date.now() + ms; ;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until };
 
 export interface HarnessOptions {
   descriptors: readonly ControllerDescriptor[];

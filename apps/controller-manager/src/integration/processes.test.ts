@@ -4,14 +4,14 @@
 // meanwhile. Then the API server is killed and restarted, and the controllers carry on.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceFor } from '@k8ts/api';
 import { Client, type Lease } from '@k8ts/client';
-import { freePort, startControlPlane, type ControlPlane } from '@k8ts/testing';
+import { freePort, startControlPlane, type ControlPlane, writeTestKubeconfig } from '@k8ts/testing';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { PODS, until } from './harness.ts';
@@ -70,7 +70,7 @@ afterAll(async () => {
 describe('two controller-manager processes', () => {
   it('one leads; killing it hands over within the lease duration with no duplicate pods', async () => {
     const kubeconfig = join(dir, 'kubeconfig');
-    await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters: [{name: t, cluster: {server: "${cp.url}"}}]\nusers: [{name: t, user: {}}]\ncontexts: [{name: t, context: {cluster: t, user: t}}]\n`);
+    await writeTestKubeconfig(kubeconfig, cp.url);
     await startManager('kcm-a', kubeconfig);
     await startManager('kcm-b', kubeconfig);
     const leaderId = await until(holder, 15_000, 'a leader');

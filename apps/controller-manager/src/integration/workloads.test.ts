@@ -4,14 +4,14 @@
 // - a node that stops renewing its Lease is tainted, its pods are evicted, and the ReplicaSet's
 //   replacements are bound by the real scheduler (its built bundle) to a healthy node.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { resourceFor } from '@k8ts/api';
 import { microTime, type Lease } from '@k8ts/client';
-import { freePort } from '@k8ts/testing';
+import { freePort, writeTestKubeconfig } from '@k8ts/testing';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     config: { nodeMonitorGracePeriodMs: 3000, nodeMonitorPeriodMs: 500, nodeStartupGracePeriodMs: 3000 },
   });
   dir = await mkdtemp(join(tmpdir(), 'k8ts-workloads-'));
-  await writeFile(join(dir, 'config'), `apiVersion: v1\nkind: Config\ncurrent-context: t\nclusters: [{name: t, cluster: {server: "${h.cp.url}"}}]\nusers: [{name: t, user: {}}]\ncontexts: [{name: t, context: {cluster: t, user: t}}]\n`);
+  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
 }, 60_000);
 
 afterAll(async () => {

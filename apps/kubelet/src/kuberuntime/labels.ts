@@ -1,6 +1,7 @@
 // The labels and annotations put on CRI sandboxes and containers (upstream kuberuntime/labels.go),
 // the container hash that decides "definition changed", and the pod's log-friendly name. The
 // label names themselves live in ../status/labels.ts, shared with the code that reads them back.
+import { fnv32a } from '@k8ts/api';
 import type { Labels } from '@k8ts/cri';
 import type { Container, ContainerPort, Pod } from 'kubernetes-types/core/v1';
 import { ANNOTATIONS, CONTAINER_TYPES, LABELS, type ContainerType } from '../status/labels.ts';
@@ -9,16 +10,6 @@ import { ANNOTATIONS, CONTAINER_TYPES, LABELS, type ContainerType } from '../sta
 export function formatPod(pod: Pod): string {
   const m = pod.metadata ?? {};
   return `${m.name ?? ''}_${m.namespace ?? ''}(${m.uid ?? ''})`;
-}
-
-/** 32-bit FNV-1a over the UTF-8 bytes of `s`. */
-function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(s)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 /**

@@ -4,7 +4,7 @@
 // (finishing the deletion of evicted pods).
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
 import { Client, type ListResult } from '@k8ts/client';
-import { startControlPlane, type ControlPlane } from '@k8ts/testing';
+import { startControlPlane, until, type ControlPlane } from '@k8ts/testing';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
 import { pino } from 'pino';
 import { defaultConfig, type SchedulerConfig } from '../framework/config.ts';
@@ -28,14 +28,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function until<T>(f: () => Promise<T | undefined | false>, ms = 20_000, what = 'a condition'): Promise<T> {
-  for (const end = Date.now() + ms; ;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until };
 
 export const bound = (p: Pod) => Boolean(p.spec?.nodeName);
 

@@ -2,12 +2,10 @@
 // Upstream hashes the Go object with FNV-32a and spells the number in a vowel-free alphabet;
 // ours hashes the canonical JSON of the template (keys sorted, empty values dropped) the same
 // way, so the same template always gets the same ReplicaSet name, and collisionCount changes it.
+import { fnv32a, safeEncode } from '@k8ts/api';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
-
-/** Consonants and digits that cannot spell words (upstream's rand.SafeEncodeString alphabet). */
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /**
  * Drops undefined, null, empty strings, empty arrays and empty objects, recursively: Go's zero
@@ -27,19 +25,10 @@ function prune(v: unknown): unknown {
 /** JSON with sorted keys and empty values dropped: equal for semantically equal objects. */
 export const canonicalJSON = (v: unknown): string => JSON.stringify(prune(v) ?? null);
 
-function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(s)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** The hash label value of a Deployment's template; bumping collisionCount yields a new one. */
 export function templateHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {
   const input = canonicalJSON(template) + (collisionCount !== undefined ? `\u0000${collisionCount >>> 0}` : '');
-  return [...String(fnv32a(input))].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+  return safeEncode(fnv32a(input));
 }
 
 function withoutHash(t: PodTemplateSpec | undefined): unknown {
