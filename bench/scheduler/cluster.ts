@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { freePort, startEtcd, type EtcdProcess, writeTestKubeconfig } from '@k8ts/testing';
-import { Client } from '@k8ts/client';
+import { Client, Informer } from '@k8ts/client';
 import { resourceFor } from '@k8ts/api';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { http, load, ROOT, startApiServerProcess, type ApiServerProcess } from '../lib.ts';
@@ -86,30 +86,26 @@ export async function createNodes(c: BenchCluster, n: number, zones = 10): Promi
 }
 
 /**
- * Watches pods in `namespace` and records, per pod, when the API server first reported it bound.
- * `done(n)` resolves once n pods are bound.
+ * Watches pods in `namespace` and records, per pod, when this process first saw it bound.
+ * An informer, so a watch the API server cuts off (this process lags behind while it also
+ * creates the pods) is resumed or relisted instead of ending the count. `done(n)` resolves once
+ * n pods are bound.
  */
 export function bindingTracker(c: BenchCluster, namespace: string) {
   const bound = new Map<string, number>();
   const ac = new AbortController();
   let waiter: { n: number; resolve: () => void } | undefined;
-  const ready = (async () => {
-    const list = await c.client.list<Pod>(PODS, { namespace, limit: 1 });
-    return list.metadata?.resourceVersion ?? '0';
-  })();
-  const running = (async () => {
-    const rv = await ready;
-    for await (const ev of c.client.watch<Pod>(PODS, { namespace, resourceVersion: rv }, ac.signal)) {
-      if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
-      const name = ev.object.metadata?.name ?? '';
-      if (ev.object.spec?.nodeName && !bound.has(name)) {
-        bound.set(name, performance.now());
-        if (waiter && bound.size >= waiter.n) waiter.resolve();
-      }
-    }
-  })().catch(() => undefined);
+  const pods = new Informer<Pod>({ client: c.client, resource: PODS, namespace });
+  const seen = (p: Pod) => {
+    const name = p.metadata?.name ?? '';
+    if (!p.spec?.nodeName || bound.has(name)) return;
+    bound.set(name, performance.now());
+    if (waiter && bound.size >= waiter.n) waiter.resolve();
+  };
+  pods.addEventHandler({ onAdd: seen, onUpdate: (_old, p) => seen(p) });
+  const running = pods.start(ac.signal);
   return {
-    ready,
+    ready: pods.waitForSync(),
     bound,
     done(n: number, timeoutMs: number): Promise<boolean> {
       if (bound.size >= n) return Promise.resolve(true);

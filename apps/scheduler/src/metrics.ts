@@ -14,7 +14,6 @@ export interface SchedulerMetrics {
   /** Pods waiting, by sub-queue (active, backoff, unschedulable). */
   pendingPods: Gauge<'queue'>;
   preemptionAttempts: Counter;
-  preemptionVictims: Histogram;
   /** 1 while this instance holds the leader Lease. */
   leader: Gauge;
   /** Where pendingPods reads its counts from on every scrape. */
@@ -45,9 +44,6 @@ export function schedulerMetrics(): SchedulerMetrics {
       },
     }),
     preemptionAttempts: new Counter({ name: 'scheduler_preemption_attempts_total', help: 'Preemption attempts.', registers }),
-    preemptionVictims: new Histogram({
-      name: 'scheduler_preemption_victims', help: 'Victims per successful preemption.', buckets: [1, 2, 4, 8, 16, 32, 64], registers,
-    }),
     leader: new Gauge({ name: 'leader_election_master_status', help: '1 while this instance leads.', labelNames: [], registers }),
     setPendingSource: (f) => {
       pendingSource = f;

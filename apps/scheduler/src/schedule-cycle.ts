@@ -73,7 +73,7 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
     const noNodes = result.error.message === ERR_NO_NODES_AVAILABLE;
     observe(noNodes ? 'unschedulable' : 'error');
     d.record(explain());
-    await failed(d, qpi, cycle, { reason: noNodes ? 'Unschedulable' : 'SchedulerError', message: result.error.message, plugins: new Set() });
+    failed(d, qpi, cycle, { reason: noNodes ? 'Unschedulable' : 'SchedulerError', message: result.error.message, plugins: new Set() });
     return;
   }
 
@@ -92,7 +92,7 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
     observe('unschedulable');
     const message = fitErrorMessage(result.numAllNodes, result.diagnosis, postFilterMsg);
     d.record(explain(postFilterMsg));
-    await failed(d, qpi, cycle, { reason: 'Unschedulable', message, plugins: result.diagnosis.unschedulablePlugins, nominated });
+    failed(d, qpi, cycle, { reason: 'Unschedulable', message, plugins: result.diagnosis.unschedulablePlugins, nominated });
     return;
   }
 
@@ -106,7 +106,7 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
     d.cache.forgetPod(assumed);
     observe('error');
     d.record(explain());
-    await failed(d, qpi, cycle, { reason: 'SchedulerError', message: reasonsOf(reserved).join(', '), plugins: new Set() });
+    failed(d, qpi, cycle, { reason: 'SchedulerError', message: reasonsOf(reserved).join(', '), plugins: new Set() });
     return;
   }
   observe('scheduled');
@@ -129,7 +129,7 @@ async function bind(d: CycleDeps, fwk: Framework, state: CycleState, qpi: Queued
   fwk.runReservePluginsUnreserve(state, assumed, node);
   d.cache.forgetPod(assumed);
   d.queue.moveAllToActiveOrBackoffQueue(EVENTS.AssignedPodDelete, assumed, undefined);
-  await failed(d, qpi, cycle, { reason: 'SchedulerError', message: `binding rejected: ${reasonsOf(status).join(', ')}`, plugins: new Set() });
+  failed(d, qpi, cycle, { reason: 'SchedulerError', message: `binding rejected: ${reasonsOf(status).join(', ')}`, plugins: new Set() });
 }
 
 interface Failure {
@@ -141,7 +141,7 @@ interface Failure {
 }
 
 /** Upstream's handleSchedulingFailure: requeue (unless the pod is gone or bound), then tell the user. */
-async function failed(d: CycleDeps, qpi: QueuedPodInfo, cycle: number, f: Failure): Promise<void> {
+function failed(d: CycleDeps, qpi: QueuedPodInfo, cycle: number, f: Failure): void {
   const pod = qpi.pod;
   const current = d.pods.get(keyOf(pod));
   const gone = !current || current.metadata?.uid !== pod.metadata?.uid || Boolean(current.spec?.nodeName);
@@ -155,9 +155,8 @@ async function failed(d: CycleDeps, qpi: QueuedPodInfo, cycle: number, f: Failur
   if (gone) return;
   d.log.info({ pod: keyOf(pod), reason: f.reason, message: f.message }, 'unable to schedule pod');
   d.events.event(pod, 'Warning', 'FailedScheduling', f.message);
-  try {
-    await d.api.updatePodStatus(current, { status: 'False', reason: f.reason, message: f.message }, f.nominated);
-  } catch (err) {
+  // Written in the background: the next pod need not wait for this pod's status round trip.
+  d.api.updatePodStatus(current, { status: 'False', reason: f.reason, message: f.message }, f.nominated).catch((err: unknown) => {
     d.log.warn({ pod: keyOf(pod), err: (err as Error).message }, 'could not update the pod’s PodScheduled condition');
-  }
+  });
 }
