@@ -89,9 +89,13 @@ async function until(f: () => boolean, ms = 600_000): Promise<number> {
 async function apiP99(): Promise<number> {
   const text = (await http('GET', `${api.url}/metrics`)).body.toString();
   const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^apiserver_request_duration_seconds_bucket\{verb="(create|update|patch|delete|deletecollection)"[^}]*le="([^"]+)"\} (\d+)/gm)) {
-    const le = m[2] === '+Inf' ? Infinity : Number(m[2]);
-    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[3]));
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_duration_seconds_bucket{')) continue;
+    if (!/verb="(create|update|patch|delete|deletecollection)"/.test(line)) continue;
+    const m = /le="([^"]+)"[^}]*\} (\d+)/.exec(line);
+    if (!m) continue;
+    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
   }
   const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
   const total = sorted.at(-1)?.[1] ?? 0;
