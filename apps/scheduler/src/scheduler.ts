@@ -4,7 +4,7 @@
 // binding of the same pod is refused by the API server with 409, so no pod is bound twice) and
 // the instance campaigns again.
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
-import { EventRecorder, Informer, LeaderElector, leasePort, realClock, type Client, type Clock, type KubeObject } from '@k8ts/client';
+import { dropManagedFields, EventRecorder, Informer, LeaderElector, leasePort, realClock, type Client, type Clock, type KubeObject } from '@k8ts/client';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { Namespace, Node, Pod, Service } from 'kubernetes-types/core/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
@@ -91,7 +91,7 @@ export class Scheduler {
     });
     const informer = <T extends KubeObject>(resource: ResourceInfo) =>
       new Informer<T>({
-        client, resource, clock, onError: (err) => log.warn({ resource: resource.plural, err: (err as Error).message }, 'informer retrying'),
+        client, resource, clock, transform: dropManagedFields, onError: (err) => log.warn({ resource: resource.plural, err: (err as Error).message }, 'informer retrying'),
       });
     this.#informers = {
       pods: informer<Pod>(r('', 'v1', 'pods')),

@@ -14,7 +14,7 @@ export {
   Store, Lister, keyOf, objectKey, splitKey, deepFreeze, NAMESPACE_INDEX, type ObjectKey, type IndexFunc,
 } from './store.ts';
 export {
-  Informer, isTombstone, type InformerOptions, type ListWatcher, type EventHandler, type DeletedFinalStateUnknown,
+  Informer, isTombstone, dropManagedFields, type InformerOptions, type ListWatcher, type EventHandler, type DeletedFinalStateUnknown,
 } from './informer.ts';
 export { WorkQueue, runWorker, type WorkQueueOptions, type QueueItem } from './workqueue.ts';
 export { leasePort, microTime, type Lease, type LeaseSpec, type LeasePort } from './lease.ts';

@@ -5,7 +5,7 @@ import { Backoff } from './backoff.ts';
 import { Client } from './client.ts';
 import { FakeClock, flush } from './clock.ts';
 import { FakeApiServer } from './fake-apiserver.ts';
-import { Informer, isTombstone } from './informer.ts';
+import { dropManagedFields, Informer, isTombstone } from './informer.ts';
 import type { KubeObject } from './types.ts';
 
 const pods = resourceFor('', 'v1', 'pods') as ResourceInfo;
@@ -28,7 +28,7 @@ let ac: AbortController;
 let errors: unknown[];
 let log: string[];
 
-function startInformer(opts: { transport?: 'http' | 'websocket'; pageSize?: number } = {}) {
+function startInformer(opts: { transport?: 'http' | 'websocket'; pageSize?: number; transform?: (o: KubeObject) => KubeObject } = {}) {
   const informer = new Informer<KubeObject>({
     client, resource: pods, clock, random: () => 0, backoff: new Backoff({ clock, random: () => 0 }),
     onError: (e) => errors.push(e), ...opts,
@@ -75,6 +75,22 @@ describe('Informer', () => {
     expect(lister.byIndex('app', 'web').map(nameOf).sort()).toEqual(['ns1/a', 'ns2/b']);
     expect(lister.list((o) => o.metadata?.name === 'c').map(nameOf)).toEqual(['ns1/c']);
     expect(Object.isFrozen(lister.get('ns1/a')?.metadata)).toBe(true);
+    ac.abort();
+    await done;
+  });
+
+  it('caches objects through its transform, from the list and from the watch', async () => {
+    const withFields = (name: string): KubeObject => ({ ...pod(name), metadata: { ...pod(name).metadata, managedFields: [{ manager: 'kubectl' }] } as KubeObject['metadata'] });
+    server.put(withFields('listed'));
+    const { informer, done } = startInformer({ transform: dropManagedFields });
+    await informer.waitForSync();
+    server.put(withFields('watched'));
+    await eventually(() => informer.lister.get('default/watched') !== undefined, 'the watched pod');
+    for (const name of ['listed', 'watched']) {
+      const cached = informer.lister.get(`default/${name}`)!;
+      expect(cached.metadata).toMatchObject({ name, namespace: 'default' });
+      expect(cached.metadata).not.toHaveProperty('managedFields');
+    }
     ac.abort();
     await done;
   });

@@ -30,6 +30,13 @@ export interface DeletedFinalStateUnknown<T> {
   readonly obj: T;
 }
 
+/** A transform that drops metadata.managedFields (upstream's TrimManagedFields). */
+export function dropManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  return { ...obj, metadata };
+}
+
 export const isTombstone = <T>(x: T | DeletedFinalStateUnknown<T>): x is DeletedFinalStateUnknown<T> =>
   (x as DeletedFinalStateUnknown<T>)?.tombstone === true;
 
@@ -52,6 +59,12 @@ export interface InformerOptions {
   pageSize?: number;
   /** Freeze cached objects so shared state cannot be changed by accident (default true). */
   freeze?: boolean;
+  /**
+   * Applied to every object before it is cached (client-go's TransformFunc), e.g.
+   * `dropManagedFields`, which the scheduler and controller manager use as upstream's do:
+   * managedFields are a good part of an object's size and no controller reads them.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   /** Watches ask the server to end after min..2·min seconds (default 300, as the reflector). */
   minWatchTimeoutSeconds?: number;
   /** Waits between failed attempts (default: 800 ms doubling to 30 s, jittered). */
@@ -225,7 +238,8 @@ export class Informer<T extends KubeObject> {
   }
 
   #freeze(obj: T): T {
-    return this.#o.freeze === false ? obj : deepFreeze(obj);
+    const t = this.#o.transform ? (this.#o.transform(obj) as T) : obj;
+    return this.#o.freeze === false ? t : deepFreeze(t);
   }
 
   #emit(fn: (h: EventHandler<T>) => void): void {

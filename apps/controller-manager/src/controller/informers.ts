@@ -3,7 +3,7 @@
 // runs them all, and `waitForSync` resolves once every one has its first list.
 import type { ResourceInfo } from '@k8ts/api';
 import { resourceFor } from '@k8ts/api';
-import { Informer, type Clock, type KubeObject, type ListWatcher } from '@k8ts/client';
+import { dropManagedFields, Informer, type Clock, type KubeObject, type ListWatcher } from '@k8ts/client';
 
 export class InformerFactory {
   readonly #informers = new Map<string, Informer<KubeObject>>();
@@ -23,7 +23,10 @@ export class InformerFactory {
     let inf = this.#informers.get(key);
     if (!inf) {
       if (this.#started) throw new Error(`informer for ${key} requested after the factory started`);
-      inf = new Informer<KubeObject>({ client: this.o.client, resource: r, clock: this.o.clock, onError: (err) => this.o.onError(r.plural, err) });
+      // Controllers never read managedFields: dropping them halves what the caches hold (upstream's TrimManagedFields).
+      inf = new Informer<KubeObject>({
+        client: this.o.client, resource: r, clock: this.o.clock, transform: dropManagedFields, onError: (err) => this.o.onError(r.plural, err),
+      });
       this.#informers.set(key, inf);
     }
     return inf as unknown as Informer<T>;
