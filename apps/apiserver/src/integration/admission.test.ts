@@ -129,9 +129,18 @@ describe('pod subresources', () => {
     });
     expect(pdb.status).toBe(201);
     const eviction = (name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+    // Until the disruption controller has processed the budget, nothing may be evicted under it.
+    const unprocessed = await h.call('POST', '/api/v1/namespaces/default/pods/evict-a/eviction', eviction('evict-a'));
+    expect(unprocessed.status).toBe(429);
+    expect(unprocessed.body.details.causes).toEqual([{ reason: 'DisruptionBudget', message: 'The disruption budget guard is still being processed by the server.' }]);
+    await h.call('PUT', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guard/status', {
+      ...pdb.body, status: { observedGeneration: pdb.body.metadata.generation, disruptionsAllowed: 0, desiredHealthy: 1, currentHealthy: 1, expectedPods: 1 },
+    });
     const refused = await h.call('POST', '/api/v1/namespaces/default/pods/evict-a/eviction', eviction('evict-a'));
     expect(refused.status).toBe(429);
     expect(refused.body.reason).toBe('TooManyRequests');
+    expect(refused.body.message).toBe('Cannot evict pod as it would violate the pod\'s disruption budget.');
+    expect(refused.body.details.causes[0].message).toBe('The disruption budget guard needs 1 healthy pods and has 1 currently');
     expect((await h.call('GET', '/api/v1/namespaces/default/pods/evict-a')).status).toBe(200);
     const ok = await h.call('POST', '/api/v1/namespaces/default/pods/evict-b/eviction', eviction('evict-b'));
     expect(ok.status).toBe(201);

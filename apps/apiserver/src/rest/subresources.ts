@@ -1,6 +1,6 @@
 // Subresources other than status: scale, binding, eviction and a namespace's finalize.
 import {
-  ApiError, badRequest, conflict, labelSelectorFromObject, tooManyRequests, type ResourceInfo,
+  ApiError, badRequest, conflict, forbidden, labelSelectorFromObject, type ResourceInfo,
 } from '@k8ts/api';
 import type { KObject } from '../storage/watch-cache.ts';
 import { decodeObject } from '../http/negotiate.ts';
@@ -90,8 +90,15 @@ export async function bind(ctx: ApiContext, w: WriteRequest) {
 
 interface Pdb extends KObject {
   spec?: { selector?: Parameters<typeof labelSelectorFromObject>[0] };
-  status?: { disruptionsAllowed?: number; observedGeneration?: number; disruptedPods?: Record<string, string> };
+  status?: { disruptionsAllowed?: number; observedGeneration?: number; desiredHealthy?: number; currentHealthy?: number; disruptedPods?: Record<string, string> };
 }
+
+/** upstream's createTooManyRequestsError: 429 with a retry hint and the budget's reason as a cause. */
+const budgetRefusal = (cause: string) =>
+  new ApiError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
+    retryAfterSeconds: 10,
+    causes: [{ reason: 'DisruptionBudget', message: cause }],
+  });
 
 /**
  * pods/eviction: a delete that a PodDisruptionBudget may refuse (429) — the budget's
@@ -112,10 +119,14 @@ export async function evict(ctx: ApiContext, w: WriteRequest) {
     if (pdb) {
       await pdbs.update(w.namespace, String(pdb.obj.metadata.name), (cur) => {
         const p = cur as Pdb;
+        const name = String(p.metadata.name);
         const allowed = p.status?.disruptionsAllowed ?? 0;
-        if (allowed <= 0) {
-          throw tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 0);
-        }
+        // As upstream's checkAndDecrement: a budget the disruption controller has not yet seen in
+        // its current generation cannot vouch for anything; a negative one is a broken budget.
+        if ((p.status?.observedGeneration ?? 0) < Number(p.metadata.generation ?? 0))
+          throw budgetRefusal(`The disruption budget ${name} is still being processed by the server.`);
+        if (allowed < 0) throw forbidden({ group: 'policy', resource: 'poddisruptionbudgets' }, name, 'pdb disruptions allowed is negative');
+        if (allowed === 0) throw budgetRefusal(`The disruption budget ${name} needs ${p.status?.desiredHealthy ?? 0} healthy pods and has ${p.status?.currentHealthy ?? 0} currently`);
         p.status = { ...p.status, disruptionsAllowed: allowed - 1, disruptedPods: { ...p.status?.disruptedPods, [w.name!]: rfc3339(ctx.now()) } };
         cur.metadata.resourceVersion = pdb.obj.metadata.resourceVersion;
         return cur;
