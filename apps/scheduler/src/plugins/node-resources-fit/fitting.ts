@@ -30,19 +30,22 @@ export const NO_IGNORED: IgnoredResources = { names: new Set(), groups: new Set(
  * memory, ephemeral storage and the scalar resources. Only resources the pod requests (non-zero)
  * are checked; ignored extended resources (by name or by group) are not.
  */
-export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: IgnoredResources = NO_IGNORED): InsufficientResource[] {
-  const out: InsufficientResource[] = [];
+/** Nothing insufficient: shared, so the common case allocates nothing. */
+const FITS: readonly InsufficientResource[] = Object.freeze([]);
+
+export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: IgnoredResources = NO_IGNORED): readonly InsufficientResource[] {
+  let found: InsufficientResource[] | undefined;
   const alloc = nodeInfo.allocatable;
   const used = nodeInfo.requested;
   if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber)
-    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber });
+    (found ??= []).push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber });
   // Written out rather than through a helper closure: this runs for every node of every cycle.
   if (podRequest.milliCPU > 0 && podRequest.milliCPU > alloc.milliCPU - used.milliCPU)
-    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
+    (found ??= []).push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
   if (podRequest.memory > 0 && podRequest.memory > alloc.memory - used.memory)
-    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: used.memory, capacity: alloc.memory });
+    (found ??= []).push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: used.memory, capacity: alloc.memory });
   if (podRequest.ephemeralStorage > 0 && podRequest.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
-    out.push({
+    (found ??= []).push({
       resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage',
       requested: podRequest.ephemeralStorage, used: used.ephemeralStorage, capacity: alloc.ephemeralStorage,
     });
@@ -54,7 +57,7 @@ export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: I
     if (isExtendedResourceName(name) && (ignored.names.has(name) || ignored.groups.has(name.split('/')[0] ?? ''))) continue;
     const usedQ = used.scalar[name] ?? 0;
     const capacity = alloc.scalar[name] ?? 0;
-    if (q > capacity - usedQ) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: usedQ, capacity });
+    if (q > capacity - usedQ) (found ??= []).push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: usedQ, capacity });
   }
-  return out;
+  return found ?? FITS;
 }
