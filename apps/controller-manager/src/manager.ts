@@ -2,21 +2,13 @@
 // it builds the selected controllers on fresh shared informers, starts the informers, waits for
 // their first lists, then runs every controller; when leadership ends, all of it stops, and a
 // later term starts again from scratch — never acting on a previous term's queues.
-import { EventRecorder, LeaderElector, leasePort, realClock, type Client, type Clock } from '@k8ts/client';
+import { EventRecorder, LeaderElector, leasePort, realClock, type Client, type Clock, type LeaderElectionConfig } from '@k8ts/client';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { ControllerConfig, ControllerContext } from './controller/context.ts';
 import { InformerFactory } from './controller/informers.ts';
 import type { ControllerMetrics } from './controller/metrics.ts';
 import { selectControllers, type ControllerDescriptor } from './controller/registry.ts';
-
-export interface LeaderElectionConfig {
-  namespace: string;
-  name: string;
-  leaseDurationSeconds: number;
-  renewDeadlineSeconds: number;
-  retryPeriodSeconds: number;
-}
 
 export interface ManagerOptions {
   client: Client;

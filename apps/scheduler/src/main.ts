@@ -1,21 +1,22 @@
 // scheduler: parse flags, load the configuration, start the HTTP endpoint and the scheduler,
 // stop on SIGTERM/SIGINT (giving up the Lease so a standby takes over at once).
-import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Client, loadKubeconfig } from '@k8ts/client';
+import { Client, leaderElectionOf, loadKubeconfig, runUntilSignalled, UsageError } from '@k8ts/client';
 import { destination, pino } from 'pino';
 import { ConfigError, defaultConfig, loadConfig } from './framework/config.ts';
 import { startHttp } from './http.ts';
 import { schedulerMetrics } from './metrics.ts';
-import { parseFlags, UsageError } from './options.ts';
+import { parseFlags } from './options.ts';
 import { Scheduler } from './scheduler.ts';
 
 async function main() {
   let options;
   let config;
+  let kubeconfig;
   try {
     options = parseFlags(process.argv.slice(2));
     config = options.config ? loadConfig(readFileSync(options.config, 'utf8')) : defaultConfig();
+    kubeconfig = loadKubeconfig(options.kubeconfig);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
       process.stderr.write(`scheduler: ${(e as Error).message}\n`);
@@ -25,17 +26,10 @@ async function main() {
   }
   const dest = destination({ sync: false, minLength: 4096 });
   const log = pino({ level: options.logLevel, base: { component: 'scheduler' } }, dest);
-  const client = new Client({ config: loadKubeconfig(options.kubeconfig), userAgent: 'k8ts-scheduler/v0.1.0', qps: options.qps, burst: options.burst });
+  const client = new Client({ config: kubeconfig, userAgent: 'k8ts-scheduler/v0.1.0', qps: options.qps, burst: options.burst });
   const metrics = schedulerMetrics();
-  const scheduler = new Scheduler({
-    client, config, log, metrics, identity: options.identity,
-    ...(options.leaderElect ? {
-      leaderElection: {
-        namespace: options.leaseNamespace, name: options.leaseName, leaseDurationSeconds: options.leaseDurationSeconds,
-        renewDeadlineSeconds: options.renewDeadlineSeconds, retryPeriodSeconds: options.retryPeriodSeconds,
-      },
-    } : {}),
-  });
+  const leaderElection = leaderElectionOf(options);
+  const scheduler = new Scheduler({ client, config, log, metrics, identity: options.identity, ...(leaderElection ? { leaderElection } : {}) });
   const http = await startHttp({
     bindAddress: options.bindAddress,
     port: options.port,
@@ -50,22 +44,14 @@ async function main() {
     },
   });
   log.info({ url: http.url, identity: options.identity, profiles: config.profiles.map((p) => p.schedulerName) }, 'scheduler starting');
-  const ac = new AbortController();
-  // Every informer, timer and lease loop listens on this one signal.
-  setMaxListeners(0, ac.signal);
-  const running = scheduler.run(ac.signal);
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    ac.abort();
-    await Promise.race([running, new Promise((r) => setTimeout(r, 5000))]);
-    await http.close();
-    client.close();
-    dest.flushSync();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-  await running;
+  await runUntilSignalled((signal) => scheduler.run(signal), {
+    onSignal: (signal) => log.info({ signal }, 'shutting down'),
+    cleanup: async () => {
+      await http.close();
+      client.close();
+      dest.flushSync();
+    },
+  });
 }
 
 main().catch((e) => {

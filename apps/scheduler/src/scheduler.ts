@@ -4,7 +4,7 @@
 // binding of the same pod is refused by the API server with 409, so no pod is bound twice) and
 // the instance campaigns again.
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
-import { dropManagedFields, EventRecorder, Informer, LeaderElector, leasePort, realClock, type Client, type Clock, type KubeObject } from '@k8ts/client';
+import { dropManagedFields, EventRecorder, Informer, LeaderElector, leasePort, realClock, type Client, type Clock, type LeaderElectionConfig, type KubeObject } from '@k8ts/client';
 import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { Namespace, Node, Pod, Service } from 'kubernetes-types/core/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
@@ -23,14 +23,6 @@ import { SchedulingQueue } from './queue/scheduling-queue.ts';
 import { scheduleOne } from './schedule-cycle.ts';
 
 const r = (group: string, version: string, plural: string): ResourceInfo => resourceFor(group, version, plural)!;
-
-export interface LeaderElectionConfig {
-  namespace: string;
-  name: string;
-  leaseDurationSeconds: number;
-  renewDeadlineSeconds: number;
-  retryPeriodSeconds: number;
-}
 
 export interface SchedulerOptions {
   client: Client;

@@ -20,3 +20,7 @@ export { WorkQueue, runWorker, type WorkQueueOptions, type QueueItem } from './w
 export { leasePort, microTime, type Lease, type LeaseSpec, type LeasePort } from './lease.ts';
 export { LeaderElector, type LeaderElectorOptions, type LeaderCallbacks } from './leaderelection.ts';
 export { EventRecorder, type EventRecorderOptions, type EventType } from './events.ts';
+export {
+  UsageError, componentDefaults, applyComponentFlag, parseComponentArgs, leaderElectionOf, runUntilSignalled,
+  durationMs, positiveNumber, booleanFlag, COMPONENT_USAGE, type ComponentFlags, type LeaderElectionConfig,
+} from './component.ts';
