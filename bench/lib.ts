@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@k8ts/testing';
+import { freePort, startComponentProcess } from '@k8ts/testing';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,6 +41,14 @@ export const rssMiB = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+
+/** A built component (scheduler, controller manager) against `kubeconfig`, unthrottled and unelected, as benchmarks want it. */
+export const startBenchComponent = (app: string, kubeconfig: string, nodeFlags: readonly string[] = []) =>
+  startComponentProcess({
+    bundle: `${ROOT}apps/${app}/dist/main.mjs`,
+    nodeFlags,
+    args: [`--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn'],
+  });
 
 export interface ApiServerProcess {
   url: string;

@@ -3,16 +3,15 @@
 // process that reports every bound pod Running and Ready (what a node agent would do), so
 // Deployments can roll. Each figure is set beside the cost of the same writes issued straight to
 // the API server by one client, so the controllers' overhead shows as a ratio.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceFor } from '@k8ts/api';
 import { Client, Informer } from '@k8ts/client';
-import { freePort, startEtcd, writeTestKubeconfig } from '@k8ts/testing';
+import { startEtcd, writeTestKubeconfig, type ComponentProcess } from '@k8ts/testing';
 import type { Deployment } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { fmt, http, load, ROOT, row, startApiServerProcess } from '../lib.ts';
+import { fmt, http, load, row, startApiServerProcess, startBenchComponent } from '../lib.ts';
 import { benchNode, PODS } from '../scheduler/cluster.ts';
 import { basicPod } from '../scheduler/pods.ts';
 
@@ -31,20 +30,9 @@ const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-ctrl-'));
 const kubeconfig = join(dir, 'kubeconfig');
 await writeTestKubeconfig(kubeconfig, api.url);
 const client = new Client({ config: { server: api.url }, qps: 1e6, burst: 1e6 });
-const children: ChildProcess[] = [];
+const children: ComponentProcess[] = [];
 const ac = new AbortController();
 
-async function startComponent(app: string, extra: string[]) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, `apps/${app}/dist/main.mjs`), `--kubeconfig=${kubeconfig}`, `--port=${port}`,
-    '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn', ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  for (const deadline = Date.now() + 30_000; ;) {
-    if ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok) return;
-    if (Date.now() > deadline) throw new Error(`${app} did not become ready`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Watches pods: counts those that exist, are bound, and marks bound pods Ready as a kubelet would. */
 function hollowKubelet() {
@@ -107,8 +95,8 @@ try {
   row('figure', 'value', 'target', 'ratio');
   await client.create(NAMESPACES, { metadata: { name: 'bench' } });
   await load(NODES, 32, (i) => client.create(NODE_RESOURCE, benchNode(i)).then(() => undefined));
-  await startComponent('scheduler', []);
-  await startComponent('controller-manager', []);
+  children.push(await startBenchComponent('scheduler', kubeconfig));
+  children.push(await startBenchComponent('controller-manager', kubeconfig));
   const pods = hollowKubelet();
   const inBench = () => pods.byNamespace('bench');
 
@@ -148,8 +136,7 @@ try {
   row('API mutating request latency p99 (server histogram bucket)', `≤ ${fmt(await apiP99() * 1000, 0)} ms`, '≤ 1 s (upstream SLO)');
 } finally {
   ac.abort();
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await Promise.all(children.map((c) => c.stop()));
   client.close();
   await api.stop();
   await etcd.stop();

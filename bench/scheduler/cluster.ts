@@ -1,16 +1,15 @@
 // A fresh etcd + API server + scheduler process per scenario, and the pieces every scenario
 // needs: fast creation of nodes and pods through the API, and a watch that timestamps each pod's
 // binding as the API server reports it. SCHED_NODE_FLAGS passes node flags to the scheduler (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { freePort, startEtcd, type EtcdProcess, writeTestKubeconfig } from '@k8ts/testing';
+import { startEtcd, writeTestKubeconfig, type ComponentProcess, type EtcdProcess } from '@k8ts/testing';
 import { Client, Informer } from '@k8ts/client';
 import { resourceFor } from '@k8ts/api';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
-import { http, load, ROOT, startApiServerProcess, type ApiServerProcess } from '../lib.ts';
+import { http, load, startApiServerProcess, startBenchComponent, type ApiServerProcess } from '../lib.ts';
 
 export const PODS = resourceFor('', 'v1', 'pods')!;
 
@@ -19,7 +18,7 @@ export interface BenchCluster {
   api: ApiServerProcess;
   client: Client;
   post(path: string, body: unknown): Promise<void>;
-  startScheduler(): Promise<{ pid: number; url: string }>;
+  startScheduler(): Promise<ComponentProcess>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +28,7 @@ export async function benchCluster(): Promise<BenchCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-sched-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await writeTestKubeconfig(kubeconfig, api.url);
-  let scheduler: ChildProcess | undefined;
+  let scheduler: ComponentProcess | undefined;
   const client = new Client({ config: { server: api.url }, qps: 1e6, burst: 1e6 });
   const post = (path: string, body: unknown) =>
     http('POST', api.url + path, JSON.stringify(body)).then((r) => {
@@ -38,28 +37,12 @@ export async function benchCluster(): Promise<BenchCluster> {
   return {
     etcd, api, client, post,
     async startScheduler() {
-      const port = await freePort();
-      const child = spawn(process.execPath, [...(process.env.SCHED_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        join(ROOT, 'apps/scheduler/dist/main.mjs'), `--kubeconfig=${kubeconfig}`, `--port=${port}`,
-        '--leader-elect=false', '--kube-api-qps=100000', '--kube-api-burst=100000', '--log-level=warn',
-      ], { stdio: ['ignore', 'ignore', 'inherit'] });
-      scheduler = child;
-      const url = `http://127.0.0.1:${port}`;
-      for (const deadline = Date.now() + 30_000; ;) {
-        try {
-          if ((await fetch(`${url}/readyz`)).ok) break;
-        } catch { /* starting */ }
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error('scheduler did not become ready');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return { pid: child.pid!, url };
+      scheduler = await startBenchComponent('scheduler', kubeconfig, process.env.SCHED_NODE_FLAGS?.split(' ').filter(Boolean));
+      return scheduler;
     },
     async stop() {
       client.close();
-      if (scheduler && scheduler.exitCode === null) {
-        scheduler.kill('SIGTERM');
-        await new Promise((r) => scheduler!.once('exit', r));
-      }
+      await scheduler?.stop();
       await api.stop();
       await etcd.stop();
       await rm(dir, { recursive: true, force: true });

@@ -48,13 +48,9 @@ export class ControllerManager {
     if (!le) return this.#lead(signal);
     const elector = new LeaderElector({
       port: leasePort(this.#o.client),
-      namespace: le.namespace,
-      name: le.name,
+      ...le,
       identity: this.#o.identity,
       clock,
-      leaseDurationSeconds: le.leaseDurationSeconds,
-      renewDeadlineSeconds: le.renewDeadlineSeconds,
-      retryPeriodSeconds: le.retryPeriodSeconds,
       releaseOnCancel: true,
       callbacks: {
         onStartedLeading: (leading) => {
@@ -69,10 +65,7 @@ export class ControllerManager {
         onNewLeader: (id) => log.info({ leader: id }, 'leader observed'),
       },
     });
-    while (!signal.aborted) {
-      await elector.run(signal);
-      if (!signal.aborted) await clock.sleep(le.retryPeriodSeconds * 1000, signal).catch(() => undefined);
-    }
+    await elector.campaign(signal);
   }
 
   async #lead(signal: AbortSignal): Promise<void> {

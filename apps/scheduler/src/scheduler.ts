@@ -126,13 +126,9 @@ export class Scheduler {
       const le = opts.leaderElection;
       this.#elector = new LeaderElector({
         port: leasePort(client),
-        namespace: le.namespace,
-        name: le.name,
+        ...le,
         identity: opts.identity,
         clock,
-        leaseDurationSeconds: le.leaseDurationSeconds,
-        renewDeadlineSeconds: le.renewDeadlineSeconds,
-        retryPeriodSeconds: le.retryPeriodSeconds,
         releaseOnCancel: true,
         callbacks: {
           onStartedLeading: (signal) => {
@@ -166,10 +162,7 @@ export class Scheduler {
       this.#o.metrics.leader.set(1);
       await this.#loop(signal);
     } else {
-      while (!signal.aborted) {
-        await this.#elector.run(signal);
-        if (!signal.aborted) await this.#o.clock.sleep(this.#o.leaderElection!.retryPeriodSeconds * 1000, signal).catch(() => undefined);
-      }
+      await this.#elector.campaign(signal);
     }
     this.queue.close();
     await Promise.allSettled(informers);

@@ -112,6 +112,23 @@ describe('LeaderElector', () => {
     expect(events).toEqual(['leader a', 'started', 'stopped']);
   });
 
+  it('campaigns again after losing the Lease, and leads again once it can renew', async () => {
+    const clock = new FakeClock(0);
+    const port = new FakeLeases();
+    const { le, events } = elector(port, clock, 'a');
+    const ac = new AbortController();
+    const campaign = le.campaign(ac.signal);
+    await flush();
+    port.down = true;
+    await clock.advance(10_000, 1000);
+    expect(events).toEqual(['leader a', 'started', 'stopped']);
+    port.down = false;
+    await clock.advance(4_000, 1000);
+    expect(events).toEqual(['leader a', 'started', 'stopped', 'started']);
+    ac.abort();
+    await campaign;
+  });
+
   it('gives the Lease up on cancel when releaseOnCancel is set, so another takes it at once', async () => {
     const clock = new FakeClock(0);
     const port = new FakeLeases();

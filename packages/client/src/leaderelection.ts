@@ -68,6 +68,17 @@ export class LeaderElector {
     return this.#observed.holderIdentity ?? '';
   }
 
+  /**
+   * Stands again after every lost term until `signal` aborts, one retry period apart: what a
+   * component that keeps running after losing the Lease wants.
+   */
+  async campaign(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.run(signal);
+      if (!signal.aborted) await this.#o.clock.sleep(this.#o.retryPeriodSeconds * 1000, signal).catch(() => undefined);
+    }
+  }
+
   /** Campaigns, leads while it can renew, and returns when leadership is lost or `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     try {

@@ -1,11 +1,6 @@
 // The Deployment and ReplicaSet controllers against a real API server and etcd, with the
 // harness's fake kubelet making pods Ready; kubectl 1.32 drives the rollouts and reads them back.
-import { writeTestKubeconfig } from '@k8ts/testing';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENTS, REPLICASETS } from '../controllers/deployment/client.ts';
@@ -13,23 +8,20 @@ import { descriptor as deploymentDescriptor } from '../controllers/deployment/in
 import { descriptor as replicaSetDescriptor } from '../controllers/replicaset/index.ts';
 import { startHarness, until, type Harness } from './harness.ts';
 
-const run = promisify(execFile);
 let h: Harness;
-let dir: string;
+let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [replicaSetDescriptor, deploymentDescriptor] });
-  dir = await mkdtemp(join(tmpdir(), 'k8ts-deploy-'));
-  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
+  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await k?.close();
 });
 
-const kubectl = async (...args: string[]) =>
-  (await run('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: join(dir, 'config'), KUBECACHEDIR: join(dir, 'cache'), HOME: dir } })).stdout;
+const kubectl = (...args: string[]) => k.run(...args);
 
 const replicaSets = async () =>
   (await h.client.list<ReplicaSet>(REPLICASETS, { namespace: 'default' })).items.filter((rs) => rs.metadata?.ownerReferences?.[0]?.name === 'web');

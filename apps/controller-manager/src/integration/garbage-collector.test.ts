@@ -1,13 +1,8 @@
 // The garbage collector against a real API server and etcd: owners and dependents are created by
 // hand with ownerReferences (no other controller runs), then deleted with each propagation
 // policy, through the client and through kubectl's --cascade flag.
-import { writeTestKubeconfig } from '@k8ts/testing';
-import { execFile } from 'node:child_process';
+import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ApiError, resourceFor } from '@k8ts/api';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap, Pod } from 'kubernetes-types/core/v1';
@@ -19,23 +14,20 @@ import { PODS, startHarness, until, type Harness } from './harness.ts';
 const CONFIGMAPS = resourceFor('', 'v1', 'configmaps')!;
 const REPLICASETS = resourceFor('apps', 'v1', 'replicasets')!;
 const NS = 'default';
-const run = promisify(execFile);
 let h: Harness;
-let dir: string;
+let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [descriptor] });
-  dir = await mkdtemp(join(tmpdir(), 'k8ts-gc-'));
-  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
+  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await k?.close();
 });
 
-const kubectl = async (...args: string[]) =>
-  (await run('/usr/bin/kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args])).stdout;
+const kubectl = (...args: string[]) => k.run(...args);
 
 const refTo = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string; uid?: string } }, block = false): OwnerReference => ({
   apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, uid: o.metadata!.uid!, ...(block ? { blockOwnerDeletion: true } : {}),

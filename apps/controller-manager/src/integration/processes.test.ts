@@ -2,7 +2,6 @@
 // leads; killing it (SIGKILL: the Lease is not released) hands over within the lease duration,
 // and the new leader neither duplicates the pods the old one created nor loses a scale-up made
 // meanwhile. Then the API server is killed and restarted, and the controllers carry on.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceFor } from '@k8ts/api';
 import { Client, type Lease } from '@k8ts/client';
-import { freePort, startControlPlane, type ControlPlane, writeTestKubeconfig } from '@k8ts/testing';
+import { type ComponentProcess, type ControlPlane, startComponentProcess, startControlPlane, writeTestKubeconfig } from '@k8ts/testing';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { PODS, until } from './harness.ts';
@@ -21,7 +20,7 @@ const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 const REPLICASETS = resourceFor('apps', 'v1', 'replicasets')!;
 const LEASE_SECONDS = 4;
 
-interface Proc { identity: string; child: ChildProcess }
+interface Proc { identity: string; process: ComponentProcess }
 
 let cp: ControlPlane;
 let dir: string;
@@ -29,14 +28,18 @@ let client: Client;
 const procs: Proc[] = [];
 
 async function startManager(identity: string, kubeconfig: string): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [
-    BUNDLE, `--kubeconfig=${kubeconfig}`, `--port=${port}`, `--identity=${identity}`, '--log-level=warn', '--controllers=replicaset',
-    `--leader-elect-lease-duration=${LEASE_SECONDS}s`, '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=1s',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const p = { identity, child };
+  const p = {
+    identity,
+    process: await startComponentProcess({
+      bundle: BUNDLE,
+      readyPath: '/healthz',
+      args: [
+        `--kubeconfig=${kubeconfig}`, `--identity=${identity}`, '--log-level=warn', '--controllers=replicaset',
+        `--leader-elect-lease-duration=${LEASE_SECONDS}s`, '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=1s',
+      ],
+    }),
+  };
   procs.push(p);
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 20_000, `${identity} to answer`);
   return p;
 }
 
@@ -60,8 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
+  await Promise.all(procs.map((p) => p.process.kill()));
   client?.close();
   await cp?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -81,7 +83,7 @@ describe('two controller-manager processes', () => {
     await exactly(5, '5 pods from the first leader');
 
     const killedAt = Date.now();
-    procs.find((p) => p.identity === leaderId)!.child.kill('SIGKILL');
+    await procs.find((p) => p.identity === leaderId)!.process.kill();
     await client.patch<ReplicaSet>(REPLICASETS, 'web', { spec: { replicas: 8 } }, 'merge', { namespace: 'default' });
     const newLeader = await until(async () => {
       const h = await holder();

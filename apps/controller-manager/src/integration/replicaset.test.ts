@@ -1,11 +1,6 @@
 // The ReplicaSet controller against a real API server and etcd, with the harness's fake kubelet
 // making pods Ready and finishing their deletion; kubectl reads the result.
-import { writeTestKubeconfig } from '@k8ts/testing';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,23 +8,20 @@ import { descriptor } from '../controllers/replicaset/index.ts';
 import { REPLICASETS } from '../controllers/replicaset/rs-client.ts';
 import { PODS, startHarness, until, type Harness } from './harness.ts';
 
-const run = promisify(execFile);
 let h: Harness;
-let dir: string;
+let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [descriptor] });
-  dir = await mkdtemp(join(tmpdir(), 'k8ts-rs-'));
-  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
+  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await k?.close();
 });
 
-const kubectl = async (...args: string[]) =>
-  (await run('/usr/bin/kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args])).stdout;
+const kubectl = (...args: string[]) => k.run(...args);
 
 const newRS = (name: string, replicas: number): ReplicaSet => ({
   apiVersion: 'apps/v1', kind: 'ReplicaSet',

@@ -3,15 +3,10 @@
 //   `--cascade=orphan` keeps them with the ownerReferences removed;
 // - a node that stops renewing its Lease is tainted, its pods are evicted, and the ReplicaSet's
 //   replacements are bound by the real scheduler (its built bundle) to a healthy node.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { resourceFor } from '@k8ts/api';
 import { microTime, type Lease } from '@k8ts/client';
-import { freePort, writeTestKubeconfig } from '@k8ts/testing';
+import { type ComponentProcess, startComponentProcess, type TestKubectl, testKubectl } from '@k8ts/testing';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +16,6 @@ import { descriptor as nodeLifecycleDescriptor, taintEvictionDescriptor } from '
 import { descriptor as replicaSetDescriptor } from '../controllers/replicaset/index.ts';
 import { PODS, startHarness, until, type Harness } from './harness.ts';
 
-const run = promisify(execFile);
 const SCHEDULER = fileURLToPath(new URL('../../../scheduler/dist/main.mjs', import.meta.url));
 const DEPLOYMENTS = resourceFor('apps', 'v1', 'deployments')!;
 const REPLICASETS = resourceFor('apps', 'v1', 'replicasets')!;
@@ -29,8 +23,8 @@ const NODES = resourceFor('', 'v1', 'nodes')!;
 const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 
 let h: Harness;
-let dir: string;
-let scheduler: ChildProcess | undefined;
+let k: TestKubectl;
+let scheduler: ComponentProcess | undefined;
 const renewing = new Set<string>();
 let renewTimer: NodeJS.Timeout | undefined;
 
@@ -39,22 +33,17 @@ beforeAll(async () => {
     descriptors: [replicaSetDescriptor, deploymentDescriptor, gcDescriptor, nodeLifecycleDescriptor, taintEvictionDescriptor],
     config: { nodeMonitorGracePeriodMs: 3000, nodeMonitorPeriodMs: 500, nodeStartupGracePeriodMs: 3000 },
   });
-  dir = await mkdtemp(join(tmpdir(), 'k8ts-workloads-'));
-  await writeTestKubeconfig(join(dir, 'config'), h.cp.url);
+  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   clearInterval(renewTimer);
-  if (scheduler && scheduler.exitCode === null) {
-    scheduler.kill('SIGKILL');
-    await new Promise((r) => scheduler!.once('exit', r));
-  }
+  await scheduler?.kill();
   await h?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await k?.close();
 });
 
-const kubectl = async (...args: string[]) =>
-  (await run('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: join(dir, 'config'), KUBECACHEDIR: join(dir, 'cache'), HOME: dir } })).stdout;
+const kubectl = (...args: string[]) => k.run(...args);
 
 const deployment = (name: string, replicas: number): Deployment => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
@@ -121,8 +110,7 @@ describe('a node that stops renewing its Lease', () => {
       },
     };
     await h.client.create(REPLICASETS, rs, { namespace: 'default' });
-    const port = await freePort();
-    scheduler = spawn(process.execPath, [SCHEDULER, `--kubeconfig=${join(dir, 'config')}`, `--port=${port}`, '--leader-elect=false', '--log-level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    scheduler = await startComponentProcess({ bundle: SCHEDULER, args: [`--kubeconfig=${k.kubeconfig}`, '--leader-elect=false', '--log-level=warn'] });
     const first = await until(async () => {
       const pods = await podsOf('app');
       return pods.length === 2 && pods.every((p) => p.spec?.nodeName === 'failing') ? pods : undefined;

@@ -2,7 +2,6 @@
 // other waits on the Lease; killing the leader (SIGKILL: no release) hands over within the lease
 // duration, and no pod is bound twice. Then the API server itself is killed and restarted: the
 // scheduler relists/resumes and keeps scheduling.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceFor } from '@k8ts/api';
 import { Client, type Lease } from '@k8ts/client';
-import { freePort, startControlPlane, type ControlPlane, writeTestKubeconfig } from '@k8ts/testing';
+import { type ComponentProcess, type ControlPlane, startComponentProcess, startControlPlane, writeTestKubeconfig } from '@k8ts/testing';
 import type { Event, Pod } from 'kubernetes-types/core/v1';
 import { bound, EVENTS, NODES, pod, PODS, until } from './harness.ts';
 
@@ -19,7 +18,7 @@ const BUNDLE = fileURLToPath(new URL('../../dist/main.mjs', import.meta.url));
 const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 const LEASE_SECONDS = 4;
 
-interface Proc { identity: string; child: ChildProcess; url: string }
+interface Proc { identity: string; process: ComponentProcess }
 
 let cp: ControlPlane;
 let dir: string;
@@ -27,14 +26,17 @@ let client: Client;
 const procs: Proc[] = [];
 
 async function startScheduler(identity: string, kubeconfig: string): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [
-    BUNDLE, `--kubeconfig=${kubeconfig}`, `--port=${port}`, `--identity=${identity}`, '--log-level=warn',
-    `--leader-elect-lease-duration=${LEASE_SECONDS}s`, '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=1s',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const p = { identity, child, url: `http://127.0.0.1:${port}` };
+  const p = {
+    identity,
+    process: await startComponentProcess({
+      bundle: BUNDLE,
+      args: [
+        `--kubeconfig=${kubeconfig}`, `--identity=${identity}`, '--log-level=warn',
+        `--leader-elect-lease-duration=${LEASE_SECONDS}s`, '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=1s',
+      ],
+    }),
+  };
   procs.push(p);
-  await until(async () => (await fetch(`${p.url}/readyz`).catch(() => undefined))?.ok, 20_000, `${identity} to be ready`);
   return p;
 }
 
@@ -60,8 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
+  await Promise.all(procs.map((p) => p.process.kill()));
   client?.close();
   await cp?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -78,7 +79,7 @@ describe('two scheduler processes', () => {
 
     const leader = procs.find((p) => p.identity === leaderId)!;
     const killedAt = Date.now();
-    leader.child.kill('SIGKILL');
+    await leader.process.kill();
     await createAndWait(Array.from({ length: 10 }, (_, i) => `after-${i}`));
     const newLeader = await until(async () => {
       const h = await holder();

@@ -110,15 +110,7 @@ async function deletePods(d: JobDeps, c: SyncCtx, pods: readonly Pod[]): Promise
       if (!is404(err)) throw err;
     }
   }));
-  let removed = 0;
-  let err: unknown;
-  results.forEach((r, i) => {
-    if (r.status === 'rejected') return void (err ??= r.reason);
-    removed++;
-    if (isPodReady(pods[i]!)) c.ready--;
-  });
-  c.terminating += removed;
-  return { removed, err };
+  return tallyDeletions(c, pods, results);
 }
 
 /** Deletes active pods of a finished Job, keeping their finalizers so they are still counted. */
@@ -131,12 +123,17 @@ export async function deleteActivePods(d: JobDeps, c: SyncCtx): Promise<{ remove
       if (!is404(err)) throw err;
     }
   }));
+  return tallyDeletions(c, c.active, results);
+}
+
+/** Counts the deletions that went through (they are terminating now, no longer ready); keeps the first error. */
+function tallyDeletions(c: SyncCtx, pods: readonly Pod[], results: readonly PromiseSettledResult<unknown>[]): { removed: number; err?: unknown } {
   let removed = 0;
   let err: unknown;
   results.forEach((r, i) => {
     if (r.status === 'rejected') return void (err ??= r.reason);
     removed++;
-    if (isPodReady(c.active[i]!)) c.ready--;
+    if (isPodReady(pods[i]!)) c.ready--;
   });
   c.terminating += removed;
   return { removed, err };
