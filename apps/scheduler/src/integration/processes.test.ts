@@ -40,6 +40,14 @@ async function startScheduler(identity: string, kubeconfig: string): Promise<Pro
   return p;
 }
 
+/** Scheduled events per pod name (counting repeats of one event). */
+async function scheduledEvents(): Promise<Map<string, number>> {
+  const events = (await client.list<Event>(EVENTS, { namespace: 'default' })).items.filter((e) => e.reason === 'Scheduled');
+  const perPod = new Map<string, number>();
+  for (const e of events) perPod.set(e.involvedObject.name!, (perPod.get(e.involvedObject.name!) ?? 0) + (e.count ?? 1));
+  return perPod;
+}
+
 const holder = async () => (await client.get<Lease>(LEASES, 'kube-scheduler', 'kube-system').catch(() => undefined))?.spec?.holderIdentity;
 
 async function createAndWait(names: string[]) {
@@ -76,6 +84,9 @@ describe('two scheduler processes', () => {
     await startScheduler('sched-b', kubeconfig);
     const leaderId = await until(holder, 15_000, 'a leader');
     await createAndWait(Array.from({ length: 10 }, (_, i) => `before-${i}`));
+    // Events are written after the binding, in the background: let the leader finish them, so
+    // that a kill loses none and each pod's count below speaks only of bindings.
+    await until(async () => (await scheduledEvents()).size === 10, 10_000, 'the first Scheduled events');
 
     const leader = procs.find((p) => p.identity === leaderId)!;
     const killedAt = Date.now();
@@ -90,9 +101,10 @@ describe('two scheduler processes', () => {
     // The Lease expires LEASE_SECONDS after the last renewal; the standby retries every second.
     expect(handoverMs).toBeLessThan((LEASE_SECONDS + 3) * 1000);
 
-    const events = (await client.list<Event>(EVENTS, { namespace: 'default' })).items.filter((e) => e.reason === 'Scheduled');
-    const perPod = new Map<string, number>();
-    for (const e of events) perPod.set(e.involvedObject.name!, (perPod.get(e.involvedObject.name!) ?? 0) + (e.count ?? 1));
+    const perPod = await until(async () => {
+      const m = await scheduledEvents();
+      return m.size === 20 ? m : undefined;
+    }, 10_000, 'a Scheduled event for every pod');
     expect(perPod.size).toBe(20);
     expect([...perPod.values()].every((n) => n === 1)).toBe(true);
   });
