@@ -14,7 +14,11 @@ const run = promisify(execFile);
 
 export interface CleanupOptions {
   nodeDir: string;
-  /** Cgroup subtrees the node owns entirely (e.g. `/k8ts-node-1`); removed whole. */
+  /**
+   * Cgroup subtrees the node owns entirely (e.g. `/k8ts-node-1` or `/k8ts/node-1`); removed whole.
+   * Their ancestors below the controller root (`/k8ts`) go too once empty — another node's still
+   * live subtree keeps them.
+   */
   cgroupParents?: string[];
   /** Remove nodeDir itself at the end; default true. */
   removeNodeDir?: boolean;
@@ -95,6 +99,16 @@ export async function cleanupContainerd(o: CleanupOptions): Promise<CleanupRepor
 
   // 4. Cgroup directories, deepest first (rmdir is the only way to delete a cgroup).
   for (const dir of presentCgroups) await removeCgroupTree(dir, report);
+  for (const ctrl of controllers) {
+    for (const parent of o.cgroupParents ?? []) {
+      const parts = parent.split('/').filter(Boolean);
+      for (let n = parts.length - 1; n > 0; n--) {
+        const dir = join(cgroupRoot, ctrl, ...parts.slice(0, n));
+        if (!(await rmdirIfEmpty(dir))) break;
+        report.removed.push(dir);
+      }
+    }
+  }
 
   // 5. Mounts under the node directory (rootfs overlays, netns, shm), then the directory itself.
   const mountinfo = o.mountinfo ?? '/proc/self/mountinfo';
@@ -132,6 +146,18 @@ async function procsBelow(dir: string): Promise<number[]> {
     if (e.isDirectory()) pids.push(...(await procsBelow(join(dir, e.name))));
   }
   return pids;
+}
+
+/** rmdir that answers false for a directory that is absent, not empty or a busy cgroup. */
+async function rmdirIfEmpty(dir: string): Promise<boolean> {
+  try {
+    await rmdir(dir);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EBUSY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+    throw err;
+  }
 }
 
 async function removeCgroupTree(dir: string, report: CleanupReport): Promise<void> {

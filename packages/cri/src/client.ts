@@ -4,12 +4,20 @@
 // and ExecSync, whose deadline is the command's own timeout plus the request timeout.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromGrpcError } from './errors.ts';
 import type { AttachOptions, ExecOptions, ImageService, RuntimeService } from './ports.ts';
 import type * as T from './types.ts';
 
-export const CRI_PROTO_PATH = fileURLToPath(new URL('../proto/cri.proto', import.meta.url));
+/**
+ * proto/cri.proto beside src/ — or, once an app is bundled to apps/<app>/dist/main.mjs (where
+ * `../proto` no longer points into this package), the same file reached from the repository root.
+ */
+export const CRI_PROTO_PATH = [
+  new URL('../proto/cri.proto', import.meta.url),
+  new URL('../../../packages/cri/proto/cri.proto', import.meta.url),
+].map((u) => fileURLToPath(u)).find((p) => existsSync(p)) ?? fileURLToPath(new URL('../proto/cri.proto', import.meta.url));
 
 export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 

@@ -11,6 +11,8 @@ export interface StartContainerdOptions extends ContainerdConfigOptions {
   binary?: string;
   /** how long to wait for CRI to answer Version; default 15 s */
   readyTimeoutMs?: number;
+  /** where its stdout and stderr go (appended); default `<nodeDir>/containerd.log` */
+  log?: string;
 }
 
 export interface ContainerdProcess {
@@ -62,7 +64,8 @@ export async function startContainerd(o: StartContainerdOptions): Promise<Contai
   const paths = containerdPaths(o.nodeDir);
   await mkdir(paths.cniConfDir, { recursive: true });
   await writeFile(paths.config, renderContainerdConfig(o));
-  const log = await open(paths.log, 'a');
+  const logPath = o.log ?? paths.log;
+  const log = await open(logPath, 'a');
   const child = spawn(o.binary ?? 'containerd', ['--config', paths.config], { detached: true, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
   child.unref();
@@ -85,7 +88,7 @@ export async function startContainerd(o: StartContainerdOptions): Promise<Contai
     await waitForCri(proc.endpoint, o.readyTimeoutMs ?? 15_000, exited);
   } catch (err) {
     await proc.stop(1_000);
-    throw new Error(`containerd did not become ready (log: ${paths.log}): ${(err as Error).message}`);
+    throw new Error(`containerd did not become ready (log: ${logPath}): ${(err as Error).message}`);
   }
   return proc;
 }
