@@ -10,15 +10,23 @@ describe('parseCommand', () => {
       argv: ['up'],
       want: {
         kind: 'up',
-        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, controllerManagerPort: 10257, kubeconfig: '/repo/kubeconfig' },
+        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, controllerManagerPort: 10257, kubeconfig: '/repo/kubeconfig', nodes: 1 },
       },
     },
     {
       name: 'up with every flag, both spellings, relative paths against cwd',
-      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--scheduler-port=7444', '--controller-manager-port', '7445', '--kubeconfig', '/tmp/kc'],
+      argv: ['up', '--state-dir', 'st', '--etcd-port=2000', '--etcd-peer-port', '2001', '--apiserver-port=7443', '--scheduler-port=7444', '--controller-manager-port', '7445', '--kubeconfig', '/tmp/kc', '--nodes', '3'],
       want: {
         kind: 'up',
-        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, schedulerPort: 7444, controllerManagerPort: 7445, kubeconfig: '/tmp/kc' },
+        options: { stateDir: '/home/me/st', etcdPort: 2000, etcdPeerPort: 2001, apiserverPort: 7443, schedulerPort: 7444, controllerManagerPort: 7445, kubeconfig: '/tmp/kc', nodes: 3 },
+      },
+    },
+    {
+      name: 'up without nodes',
+      argv: ['up', '--nodes=0'],
+      want: {
+        kind: 'up',
+        options: { stateDir: '/repo/.k8ts', etcdPort: 12379, etcdPeerPort: undefined, apiserverPort: 6443, schedulerPort: 10259, controllerManagerPort: 10257, kubeconfig: '/repo/kubeconfig', nodes: 0 },
       },
     },
     { name: 'down defaults', argv: ['down'], want: { kind: 'down', stateDir: '/repo/.k8ts' } },
@@ -48,12 +56,16 @@ describe('parseCommand', () => {
     { name: 'port too big', argv: ['up', '--apiserver-port=65536'], message: '--apiserver-port must be a port number between 1 and 65535, got "65536"' },
     { name: 'up-only flag on down', argv: ['down', '--kubeconfig', 'x'], message: '--kubeconfig applies to "up" only' },
     { name: 'up-only flag on status', argv: ['status', '--etcd-port=1'], message: '--etcd-port applies to "up" only' },
+    { name: 'nodes on down', argv: ['down', '--nodes=2'], message: '--nodes applies to "up" only' },
+    { name: 'nodes negative', argv: ['up', '--nodes=-1'], message: '--nodes must be a whole number between 0 and 100, got "-1"' },
+    { name: 'nodes not a number', argv: ['up', '--nodes', 'two'], message: '--nodes must be a whole number between 0 and 100, got "two"' },
+    { name: 'too many nodes', argv: ['up', '--nodes=101'], message: '--nodes must be a whole number between 0 and 100, got "101"' },
   ];
   it.each(bad)('rejects $name', ({ argv, message }) => {
     expect(() => parseCommand(argv, ctx)).toThrow(new UsageError(message));
   });
 
   it('rejects an unknown flag', () => {
-    expect(() => parseCommand(['up', '--nodes=3'], ctx)).toThrow(UsageError);
+    expect(() => parseCommand(['up', '--workers=3'], ctx)).toThrow(UsageError);
   });
 });

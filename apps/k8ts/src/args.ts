@@ -8,6 +8,9 @@ export const DEFAULT_ETCD_PEER_PORT = 12380;
 export const DEFAULT_APISERVER_PORT = 6443;
 export const DEFAULT_SCHEDULER_PORT = 10259;
 export const DEFAULT_CONTROLLER_MANAGER_PORT = 10257;
+export const DEFAULT_NODES = 1;
+/** Node i uses pod CIDR 10.244.<i>.0/24; indices from 100 up are left to tests. */
+export const MAX_NODES = 100;
 
 export interface UpOptions {
   stateDir: string;
@@ -18,6 +21,8 @@ export interface UpOptions {
   schedulerPort: number;
   controllerManagerPort: number;
   kubeconfig: string;
+  /** how many nodes (kubelet + containerd each) to start after the control plane; 0 = none */
+  nodes: number;
 }
 
 export type Command =
@@ -35,13 +40,14 @@ export class UsageError extends Error {
 export const USAGE = `Usage: k8ts <command> [flags]
 
 Commands:
-  up       install what is missing, start etcd and the control plane, write a kubeconfig
-  down     stop everything \`up\` started and remove its state and kubeconfig
-  status   show each component with its PID, port and health
+  up       install what is missing, start etcd, the control plane and the nodes, write a kubeconfig
+  down     stop everything \`up\` started and remove its state, kubeconfig and host changes
+  status   show each component and node process with its PID, port and health
   why POD  explain the scheduler's last decision for a pod: each node's filter verdict and scores
 
 Flags:
-  --state-dir DIR        logs, PID files and etcd data (default <repo>/.k8ts)
+  --state-dir DIR        logs, PID files, etcd data and the nodes' directories (default <repo>/.k8ts)
+  --nodes N              nodes to start, each a kubelet with its own containerd (up; default ${DEFAULT_NODES}, 0-${MAX_NODES})
   --etcd-port N          etcd client port on 127.0.0.1 (up; default ${DEFAULT_ETCD_PORT})
   --etcd-peer-port N     etcd peer port (up; default ${DEFAULT_ETCD_PEER_PORT}, or a free port with --etcd-port)
   --apiserver-port N     API server port on 127.0.0.1 (up; default ${DEFAULT_APISERVER_PORT})
@@ -60,10 +66,11 @@ const FLAGS = {
   'controller-manager-port': { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   kubeconfig: { type: 'string' },
+  nodes: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'scheduler-port', 'controller-manager-port', 'kubeconfig'] as const;
+const UP_ONLY = ['etcd-port', 'etcd-peer-port', 'apiserver-port', 'scheduler-port', 'controller-manager-port', 'kubeconfig', 'nodes'] as const;
 
 export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; cwd: string }): Command {
   let parsed;
@@ -93,6 +100,7 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
           schedulerPort: port(values['scheduler-port'], 'scheduler-port') ?? DEFAULT_SCHEDULER_PORT,
           controllerManagerPort: port(values['controller-manager-port'], 'controller-manager-port') ?? DEFAULT_CONTROLLER_MANAGER_PORT,
           kubeconfig: resolve(ctx.cwd, values.kubeconfig ?? resolve(ctx.repoRoot, 'kubeconfig')),
+          nodes: nodeCount(values.nodes),
         },
       };
     case 'down':
@@ -112,6 +120,13 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
     default:
       throw new UsageError(`unknown command "${kind}": one of up, down, status, why`);
   }
+}
+
+function nodeCount(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_NODES;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > MAX_NODES) throw new UsageError(`--nodes must be a whole number between 0 and ${MAX_NODES}, got "${raw}"`);
+  return n;
 }
 
 function port(raw: string | undefined, flag: string): number | undefined {

@@ -43,7 +43,7 @@ describe('k8ts up / status / down', () => {
     const schedulerPort = await freePort();
     const controllerManagerPort = await freePort();
     upResult = await k8ts('up', '--state-dir', stateDir, '--etcd-port', `${etcdPort}`, '--apiserver-port', `${apiserverPort}`,
-      '--scheduler-port', `${schedulerPort}`, '--controller-manager-port', `${controllerManagerPort}`, '--kubeconfig', kubeconfig);
+      '--scheduler-port', `${schedulerPort}`, '--controller-manager-port', `${controllerManagerPort}`, '--kubeconfig', kubeconfig, '--nodes', '0');
     state = await readState(statePaths(stateDir));
   });
   afterAll(async () => {

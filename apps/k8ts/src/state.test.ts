@@ -42,6 +42,28 @@ describe('state', () => {
     expect(await readFile(paths.pidFile('etcd'), 'utf8')).toBe('41\n');
   });
 
+  it('writes PID files for each node\'s containerd and kubelet, and keeps the host record', async () => {
+    await createState(paths, { ...state(), components: [] });
+    const s: State = {
+      ...state(),
+      host: { blackholes: ['10.244.0.0/16'], cniChainsBefore: ['nat/CNI-HOSTPORT-MASQ'], ipForwardBefore: '0' },
+      nodes: [
+        {
+          name: 'k8ts-node-0',
+          index: 0,
+          containerd: { pid: 77, command: '/usr/bin/containerd', log: paths.log('containerd-k8ts-node-0') },
+          kubelet: { name: 'kubelet-k8ts-node-0', pid: 78, port: 40001, health: 'http://127.0.0.1:40001/healthz', log: paths.log('kubelet-k8ts-node-0'), command: '/usr/bin/node' },
+        },
+        { name: 'k8ts-node-1', index: 1, containerd: { pid: 0, command: '', log: paths.log('containerd-k8ts-node-1') } },
+      ],
+    };
+    await saveState(paths, s);
+    expect(await readState(paths)).toEqual(s);
+    const pid = (name: string) => readFile(paths.pidFile(name), 'utf8').catch(() => 'absent');
+    expect(await Promise.all(['containerd-k8ts-node-0', 'kubelet-k8ts-node-0', 'containerd-k8ts-node-1'].map(pid))).toEqual(['77\n', '78\n', 'absent']);
+    expect([paths.nodes, paths.images]).toEqual([join(paths.root, 'nodes'), join(paths.root, 'images')]);
+  });
+
   it('lets only one creator hold the directory', async () => {
     await createState(paths, state());
     await expect(createState(paths, state())).rejects.toMatchObject({ code: 'EEXIST' });

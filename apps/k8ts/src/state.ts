@@ -1,5 +1,7 @@
-// The state directory `up` owns: logs/<component>.log, run/<component>.pid, etcd/ (data) and
-// state.json naming every component's PID and port, which `status` and `down` read back.
+// The state directory `up` owns: logs/<component>.log, run/<component>.pid, etcd/ (data),
+// nodes/<node>/ (each node's containerd, CNI and kubelet directories), images/ (the OCI archives
+// every node imports) and state.json naming every component's and node's PIDs and ports, and what
+// `up` changed on the host, which `status` and `down` read back.
 // state.json is created exclusively, so two concurrent `up`s on one directory cannot both proceed.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +19,25 @@ export interface ComponentRecord {
   command: string;
 }
 
+export interface NodeRecord {
+  name: string;
+  /** node i: pod CIDR 10.244.<i>.0/24, bridge k8ts<i>, directory nodes/k8ts-node-<i> */
+  index: number;
+  containerd: { pid: number; command: string; log: string };
+  /** set once the kubelet was started */
+  kubelet?: ComponentRecord;
+}
+
+/** What `up` changed on the host before its first node, so `down` undoes exactly that. */
+export interface HostRecord {
+  /** blackhole routes `up` added (one that already existed is not listed and stays) */
+  blackholes: string[];
+  /** CNI shared chains present before `up` (`filter/CNI-FORWARD`, …); those stay */
+  cniChainsBefore: string[];
+  /** net.ipv4.ip_forward before the first bridge turned it on */
+  ipForwardBefore?: string;
+}
+
 export interface State {
   version: 1;
   startedAt: string;
@@ -24,6 +45,8 @@ export interface State {
   /** Absolute path of the kubeconfig `up` wrote, once it wrote it. */
   kubeconfig?: string;
   components: ComponentRecord[];
+  host?: HostRecord;
+  nodes?: NodeRecord[];
 }
 
 export interface StatePaths {
@@ -31,6 +54,10 @@ export interface StatePaths {
   logs: string;
   run: string;
   etcdData: string;
+  /** one directory per node */
+  nodes: string;
+  /** the busybox and pause archives, built once per `up` */
+  images: string;
   stateFile: string;
   /** The kubeconfig the control-plane components connect with. */
   componentKubeconfig: string;
@@ -46,6 +73,8 @@ export function statePaths(root: string): StatePaths {
     logs,
     run,
     etcdData: join(root, 'etcd'),
+    nodes: join(root, 'nodes'),
+    images: join(root, 'images'),
     stateFile: join(root, 'state.json'),
     componentKubeconfig: join(root, 'components.kubeconfig'),
     log: (c) => join(logs, `${c}.log`),
@@ -79,6 +108,10 @@ export async function createState(paths: StatePaths, state: State): Promise<void
 export async function saveState(paths: StatePaths, state: State): Promise<void> {
   await mkdir(paths.run, { recursive: true });
   for (const c of state.components) await writeFile(paths.pidFile(c.name), `${c.pid}\n`);
+  for (const n of state.nodes ?? []) {
+    if (n.containerd.pid > 0) await writeFile(paths.pidFile(`containerd-${n.name}`), `${n.containerd.pid}\n`);
+    if (n.kubelet) await writeFile(paths.pidFile(n.kubelet.name), `${n.kubelet.pid}\n`);
+  }
   const tmp = `${paths.stateFile}.tmp`;
   await writeFile(tmp, json(state));
   await rename(tmp, paths.stateFile);

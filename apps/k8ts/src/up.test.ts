@@ -36,7 +36,7 @@ describe('up / status / down with stand-in components', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'k8ts-up-'));
     lines = [];
-    options = { stateDir: join(dir, 'state'), etcdPort: 1, etcdPeerPort: 2, apiserverPort: await freePort(), schedulerPort: await freePort(), controllerManagerPort: await freePort(), kubeconfig: join(dir, 'kubeconfig') };
+    options = { stateDir: join(dir, 'state'), etcdPort: 1, etcdPeerPort: 2, apiserverPort: await freePort(), schedulerPort: await freePort(), controllerManagerPort: await freePort(), kubeconfig: join(dir, 'kubeconfig'), nodes: 0 };
   });
   afterEach(async () => {
     await down(options.stateDir, { out: () => {} });
