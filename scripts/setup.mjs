@@ -85,8 +85,9 @@ function ensureDependencies() {
 
 /**
  * The Debian packages the cluster runs on, each found by a file it installs: etcd for the API
- * server; containerd, runc, the CNI plugins and a static busybox (the base of the images built
- * locally, as no registry is reachable) for the nodes. One apt-get run installs what is missing.
+ * server; containerd, runc, the CNI plugins, a static busybox (the base of the images built
+ * locally, as no registry is reachable), iptables (nf_tables) and iproute2 for the nodes. One
+ * apt-get run installs what is missing.
  */
 const PACKAGES = [
   { pkg: 'etcd-server', file: ETCD_BINARY },
@@ -95,6 +96,9 @@ const PACKAGES = [
   { pkg: 'runc', file: '/usr/sbin/runc' },
   { pkg: 'containernetworking-plugins', file: '/usr/lib/cni/bridge' },
   { pkg: 'busybox-static', file: '/bin/busybox' },
+  // the nf_tables iptables (the CNI firewall and portmap plugins, k8ts's clean-up) and `ip` (routes, bridges)
+  { pkg: 'iptables', file: '/usr/sbin/xtables-nft-multi' },
+  { pkg: 'iproute2', file: '/sbin/ip' },
 ];
 
 /**
