@@ -133,8 +133,9 @@ export class FakeRuntime implements RuntimeService, ImageService {
     this.record('createContainer', [podSandboxId, config, sandboxConfig]);
     const sb = this.store.sandbox(podSandboxId);
     if (!sb) throw criError('NotFound', `failed to get sandbox "${podSandboxId}": not found`);
-    const ref = normalizeImageRef(config.image?.image ?? '');
-    const image = this.store.image(ref);
+    // The kubelet passes the image id it resolved (as upstream does); a name works too.
+    const given = config.image?.image ?? '';
+    const image = this.store.image(given) ?? this.store.image(normalizeImageRef(given));
     if (!image) throw criError('NotFound', `failed to get image "${config.image?.image ?? ''}": not found`);
     const behaviour = this.o.behaviour?.(config, sb.status) ?? {};
     return this.store.addContainer(sb, config, image, behaviour).status.id;

@@ -26,6 +26,10 @@ export interface NodeAgentOptions {
   kubeletVersion?: string;
   reserved?: NodeStatusInput['reserved'];
   kubeletPort?: number;
+  /** Registered as spec.podCIDR(s) when the Node is created (--pod-cidr). */
+  podCIDR?: string;
+  /** --node-labels, added to the default labels. */
+  labels?: Record<string, string>;
   /** nodeStatusUpdateFrequency: how often status is computed (default 10 s). */
   statusUpdateMs?: number;
   /** nodeStatusReportFrequency: the longest an unchanged status goes unwritten (default 5 min). */
@@ -39,7 +43,7 @@ export interface NodeAgentOptions {
   onError?: (what: 'register' | 'status' | 'lease', err: unknown) => void;
 }
 
-type Defaulted = Required<Omit<NodeAgentOptions, 'reserved' | 'onError' | 'kubeletPort'>> & NodeAgentOptions;
+type Defaulted = Required<Omit<NodeAgentOptions, 'reserved' | 'onError' | 'kubeletPort' | 'podCIDR' | 'labels'>> & NodeAgentOptions;
 
 export class NodeAgent {
   readonly #o: Defaulted;
@@ -83,9 +87,10 @@ export class NodeAgent {
 
   async #tryRegister(): Promise<Node> {
     const { api, nodeName } = this.#o;
-    const labels = nodeLabels(await this.#o.machine());
+    const labels = { ...this.#o.labels, ...nodeLabels(await this.#o.machine()) };
     try {
-      return await api.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels }, spec: {} });
+      const spec = this.#o.podCIDR ? { podCIDR: this.#o.podCIDR, podCIDRs: [this.#o.podCIDR] } : {};
+      return await api.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels }, spec });
     } catch (err) {
       if (!isApiError(err, 'AlreadyExists')) throw err;
     }

@@ -1,0 +1,69 @@
+// The pod lifecycle event generator (upstream pleg/generic.go): every period it lists all
+// sandboxes and containers, compares each one's state with the last relist, and names the pods
+// whose runtime state changed — a container that started, died or vanished — so their workers
+// sync. It also tells the kubelet whether the runtime answers: a relist older than three minutes
+// makes the node unhealthy, as upstream's PLEG health check does.
+import type { Clock } from '@k8ts/client';
+import type { RuntimeService } from '@k8ts/cri';
+import { LABELS } from '../status/labels.ts';
+
+export const RELIST_THRESHOLD_MS = 3 * 60_000;
+
+export class Pleg {
+  #last = new Map<string, string>();
+  #lastRelist = 0;
+  #first = true;
+
+  constructor(
+    private readonly runtime: Pick<RuntimeService, 'listPodSandbox' | 'listContainers'>,
+    private readonly clock: Clock,
+    private readonly onChange: (podUid: string) => void,
+  ) {}
+
+  /** One relist; resolves to the pod uids the runtime holds anything for. */
+  async relist(): Promise<Set<string>> {
+    const [sandboxes, containers] = await Promise.all([this.runtime.listPodSandbox(), this.runtime.listContainers()]);
+    const now = new Map<string, string>();
+    const pods = new Set<string>();
+    for (const s of sandboxes) {
+      const uid = s.labels?.[LABELS.podUid] ?? s.metadata?.uid ?? '';
+      if (!uid) continue;
+      pods.add(uid);
+      now.set(`s/${s.id}`, `${uid} ${s.state}`);
+    }
+    for (const c of containers) {
+      const uid = c.labels?.[LABELS.podUid] ?? '';
+      if (!uid) continue;
+      pods.add(uid);
+      now.set(`c/${c.id}`, `${uid} ${c.state}`);
+    }
+    const changed = new Set<string>();
+    for (const [id, v] of now) if (this.#last.get(id) !== v) changed.add(v.split(' ')[0]!);
+    for (const [id, v] of this.#last) if (!now.has(id)) changed.add(v.split(' ')[0]!);
+    this.#last = now;
+    this.#lastRelist = this.clock.now().getTime();
+    // The first relist only learns the state; the kubelet syncs every pod once at start anyway.
+    if (!this.#first) for (const uid of changed) this.onChange(uid);
+    this.#first = false;
+    return pods;
+  }
+
+  /** Relists every `periodMs` until `signal` aborts; failures are reported and retried. */
+  async run(periodMs: number, signal: AbortSignal, onError: (err: unknown) => void, onRelist?: (pods: Set<string>) => void): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const pods = await this.relist();
+        onRelist?.(pods);
+      } catch (err) {
+        onError(err);
+      }
+      await this.clock.sleep(periodMs, signal).catch(() => undefined);
+    }
+  }
+
+  healthy(): { ok: boolean; message: string } {
+    const age = this.clock.now().getTime() - this.#lastRelist;
+    if (this.#lastRelist !== 0 && age <= RELIST_THRESHOLD_MS) return { ok: true, message: '' };
+    return { ok: false, message: `PLEG is not healthy: pleg was last seen active ${Math.round(age / 1000)}s ago; threshold is 3m0s` };
+  }
+}
