@@ -260,4 +260,36 @@ describe.runIf(root)('k8ts up --nodes 2 / down, after a crash of every process',
     expect(await down(stateDir, { out })).toBe(0); // again: nothing to do
     expect(lines).toEqual([`k8ts is not running (no state in ${stateDir})`]);
   });
+
+  it('a kubelet that cannot start fails up with its log, and up takes back everything it did', async () => {
+    const bundle = join(dir, 'crashing-kubelet.mjs');
+    await writeFile(bundle, "console.error('boom: the kubelet cannot start'); process.exit(1);\n");
+    const apiserverPort = await freePort();
+    const apiserver: ComponentSpec = {
+      name: 'apiserver', command: process.execPath, args: ['-e', FAKE_APISERVER, String(apiserverPort)],
+      ports: [apiserverPort], health: `http://127.0.0.1:${apiserverPort}/readyz`, readyTimeoutMs: 10_000,
+    };
+    const options = { stateDir, etcdPort: 1, etcdPeerPort: 2, apiserverPort, schedulerPort: 3, controllerManagerPort: 4, kubeconfig: join(dir, 'kubeconfig'), nodes: 1 };
+    const blackholes = () => sh('ip', 'route', 'show').split('\n').filter((l) => /^unreachable 10\.(244|96)\.0\.0\/16/.test(l));
+    const routesBefore = blackholes();
+    lines.length = 0;
+    let containerdPid = 0;
+    const watch = (l: string) => {
+      out(l);
+      if (l.startsWith('✓ containerd of')) void readState(statePaths(stateDir)).then((s) => (containerdPid = s!.nodes![0]!.containerd.pid));
+    };
+    expect(await up(options, { repoRoot: dir, out: watch, components: () => [apiserver], nodes: { firstIndex: 253, kubeletBundle: bundle } })).toBe(1);
+    expect(lines.find((l) => l.startsWith('✗'))).toMatch(/^✗ kubelet of k8ts-node-253 failed after [\d.]+s: exited \(code 1\) before becoming ready$/);
+    expect(lines).toContain(`--- last lines of ${statePaths(stateDir).log('kubelet-k8ts-node-253')}`);
+    expect(lines).toContain('  boom: the kubelet cannot start');
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^✓ node k8ts-node-253 removed /), expect.stringMatching(/^✓ apiserver stopped /)]));
+    expect(containerdPid).toBeGreaterThan(0);
+    expect(pidAlive(containerdPid)).toBe(false);
+    const filter = await listTable('filter');
+    expect(filter.rules.filter((r) => r.spec.some((a) => a.includes('k8ts-node-253') || a.startsWith('10.244.253.')))).toEqual([]);
+    expect(existsSync(join(stateDir, 'nodes'))).toBe(false);
+    expect(existsSync(statePaths(stateDir).stateFile)).toBe(false);
+    expect(existsSync(options.kubeconfig)).toBe(false);
+    expect(blackholes()).toEqual(routesBefore); // the routes it added are gone again
+  });
 });
