@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { CriClient, mountsUnder, pidAlive, shimsOf, type Input, type PodSandboxConfig } from '@k8ts/cri';
 import { freePort } from '@k8ts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAIM_DIR } from './claims.ts';
 import type { ComponentSpec } from './components.ts';
 import { down } from './down.ts';
 import { CNI_CHAINS, linkExists, listTable, presentCniChains, readIpForward, routeVerdict, within, type Table } from './host.ts';
@@ -220,6 +221,7 @@ describe.runIf(root)('k8ts up --nodes 2 / down, after a crash of every process',
     ]);
     const state = (await readState(statePaths(stateDir)))!;
     expect(state.nodes!.map((n) => n.name)).toEqual(['k8ts-node-251', 'k8ts-node-252']);
+    for (const i of [251, 252]) expect((await readFile(join(CLAIM_DIR, String(i)), 'utf8')).trim()).toBe(stateDir);
     const kubeletArgs = (await readFile(`/proc/${state.nodes![0]!.kubelet!.pid}/cmdline`, 'utf8')).split('\0');
     expect(kubeletArgs).toEqual(expect.arrayContaining(['--hostname-override=k8ts-node-251', '--pod-cidr=10.244.251.0/24', `--container-runtime-endpoint=unix://${join(stateDir, 'nodes/k8ts-node-251/containerd.sock')}`]));
 
@@ -253,6 +255,7 @@ describe.runIf(root)('k8ts up --nodes 2 / down, after a crash of every process',
       expect.stringMatching(/^✓ node k8ts-node-252 removed \([\d.]+s\)$/),
     ]));
     await expectGone(layout, seen, state.host!, before);
+    for (const i of [251, 252]) expect(existsSync(join(CLAIM_DIR, String(i)))).toBe(false);
     expect(existsSync(stateDir)).toBe(false);
     expect(existsSync(options.kubeconfig)).toBe(false);
 
@@ -288,6 +291,7 @@ describe.runIf(root)('k8ts up --nodes 2 / down, after a crash of every process',
     const filter = await listTable('filter');
     expect(filter.rules.filter((r) => r.spec.some((a) => a.includes('k8ts-node-253') || a.startsWith('10.244.253.')))).toEqual([]);
     expect(existsSync(join(stateDir, 'nodes'))).toBe(false);
+    expect(existsSync(join(CLAIM_DIR, '253'))).toBe(false);
     expect(existsSync(statePaths(stateDir).stateFile)).toBe(false);
     expect(existsSync(options.kubeconfig)).toBe(false);
     expect(blackholes()).toEqual(routesBefore); // the routes it added are gone again

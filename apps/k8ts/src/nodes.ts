@@ -24,6 +24,7 @@ import {
   stopByPid,
   type ContainerdPaths,
 } from '@k8ts/cri';
+import { releaseNodeIndex } from './claims.ts';
 import type { ComponentSpec } from './components.ts';
 import {
   assertRouteSafe,
@@ -259,6 +260,8 @@ export interface TeardownNodeOptions {
   log: string;
   run?: Exec;
   out: (line: string) => void;
+  /** the run whose claim on the node's index is released at the end (see claims.ts) */
+  stateDir?: string;
 }
 
 export interface TeardownReport {
@@ -310,6 +313,7 @@ export async function teardownNode(o: TeardownNodeOptions): Promise<TeardownRepo
   if (await exists(l.dir)) await cleanupContainerd({ nodeDir: l.dir, cgroupParents: [l.cgroupRoot] });
   report.bridgeDeleted = await deleteLink(l.bridge, run);
   report.iptables = await cleanupIptables({ podCIDRs: [l.podCIDR], nodes: [l.name], removableChains: [] }, run, warn);
+  if (o.stateDir) await releaseNodeIndex(o.stateDir, l.index);
   return report;
 }
 
@@ -320,6 +324,12 @@ export async function discoverNodes(nodesDir: string): Promise<NodeLayout[]> {
     const i = nodeIndexOf(n);
     return i === undefined ? [] : [nodeLayout(nodesDir, i)];
   }).sort((a, b) => a.index - b.index);
+}
+
+/** Whether something outside the claims uses index i: its bridge or its cgroup subtree exists. */
+export async function indexBusy(index: number, run: Exec = exec): Promise<boolean> {
+  const l = nodeLayout('/', index);
+  return (await linkExists(l.bridge, run)) || (await exists(join('/sys/fs/cgroup/pids', l.cgroupRoot))) || (await exists(join('/sys/fs/cgroup/memory', l.cgroupRoot)));
 }
 
 /** An address in the pod range no node uses (`up` stops at MAX_NODES), probed to prove the blackhole. */

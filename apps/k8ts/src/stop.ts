@@ -40,6 +40,7 @@ export async function teardownNodes(state: State | undefined, paths: StatePaths,
         ...(rec ? { containerd: rec.containerd } : {}),
         log: rec?.containerd.log ?? paths.log(`containerd-${l.name}`),
         out: o.out,
+        stateDir: paths.root,
         ...(o.run ? { run: o.run } : {}),
       });
       const pods = r.sandboxes.length > 0 ? `, ${r.sandboxes.length} pod sandbox${r.sandboxes.length === 1 ? '' : 'es'} removed` : '';

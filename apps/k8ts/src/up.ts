@@ -7,17 +7,18 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PAUSE_IMAGE_NAME, startContainerd } from '@k8ts/cri';
-import { DEFAULT_ETCD_PEER_PORT, DEFAULT_ETCD_PORT, type UpOptions } from './args.ts';
+import { DEFAULT_ETCD_PEER_PORT, DEFAULT_ETCD_PORT, MAX_NODES, type UpOptions } from './args.ts';
+import { claimNodeIndices } from './claims.ts';
 import { controlPlane, startComponent, type ComponentSpec, type ControlPlaneOptions } from './components.ts';
 import type { Exec } from './host.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { freePort, isPortFree } from './net.ts';
 import { waitNodeReady } from './node-ready.ts';
-import { buildImages, KUBELET_BUNDLE, kubeletSpec, nodeLayout, prepareHost, resolveBinary, startNodeRuntime } from './nodes.ts';
+import { buildImages, indexBusy, KUBELET_BUNDLE, kubeletSpec, nodeLayout, prepareHost, resolveBinary, startNodeRuntime } from './nodes.ts';
 import type { Exit } from './proc.ts';
 import { isOurs, tail } from './proc.ts';
 import { progress, type Progress } from './progress.ts';
-import { clearRun, createState, readState, saveState, statePaths, type NodeRecord, type State, type StatePaths } from './state.ts';
+import { clearRun, createState, readState, saveState, statePaths, type State, type StatePaths } from './state.ts';
 import { stopComponents, teardownNodes } from './stop.ts';
 
 export interface NodeDeps {
@@ -174,6 +175,24 @@ async function startNodes(count: number, server: string, state: State, paths: St
   const run = nd.run ? { run: nd.run } : {};
   const save = () => saveState(paths, state);
   state.nodes = [];
+  // Indices no other cluster on this host holds (claims.ts): 0, 1, … for the first cluster.
+  const first = nd.firstIndex ?? 0;
+  let indices: number[];
+  try {
+    indices = await claimNodeIndices({
+      stateDir: paths.root, from: first, to: first < MAX_NODES ? MAX_NODES - 1 : 254, count,
+      busy: (i) => indexBusy(i, nd.run),
+    });
+  } catch (err) {
+    p.line(`✗ ${(err as Error).message}`);
+    return '';
+  }
+  // Recorded at once, so that whatever fails from here on, tear-down finds and releases them all.
+  state.nodes = indices.map((i) => {
+    const name = nodeLayout(paths.nodes, i).name;
+    return { name, index: i, containerd: { pid: 0, command: '', log: paths.log(`containerd-${name}`) } };
+  });
+  await save();
   try {
     await p.step('blackhole routes for 10.244.0.0/16 and 10.96.0.0/16', 'in place', async () => {
       state.host = await prepareHost({ ...run, onRecord: async (r) => { state.host = r; await save(); } });
@@ -189,13 +208,9 @@ async function startNodes(count: number, server: string, state: State, paths: St
     return '';
   }
 
-  const first = nd.firstIndex ?? 0;
   const exits = new Map<string, Promise<Exit>>();
-  for (let i = first; i < first + count; i++) {
-    const layout = nodeLayout(paths.nodes, i);
-    const rec: NodeRecord = { name: layout.name, index: i, containerd: { pid: 0, command: '', log: paths.log(`containerd-${layout.name}`) } };
-    state.nodes.push(rec);
-    await save();
+  for (const rec of state.nodes) {
+    const layout = nodeLayout(paths.nodes, rec.index);
     try {
       if (deps.signal?.aborted) throw new Error('interrupted');
       await p.step(`containerd of ${layout.name}`, 'ready', () =>
