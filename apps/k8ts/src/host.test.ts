@@ -98,6 +98,7 @@ describe('judgeRoute', () => {
     { name: 'blackhole route', get: { code: 2, stdout: '', stderr: 'RTNETLINK answers: Invalid argument\n' }, safe: true },
     { name: 'through the default gateway', get: { code: 0, stdout: '10.244.200.9 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0 \n    cache \n', stderr: '' }, safe: false },
     { name: 'on the default route\'s link', get: { code: 0, stdout: '10.244.200.9 dev eth0 src 192.0.2.2 uid 0 \n', stderr: '' }, safe: false },
+    { name: '`ip` could not run', get: { code: 127, stdout: '', stderr: 'spawn ip ENOENT' }, safe: false },
     { name: 'on our bridge', get: { code: 0, stdout: '10.244.250.2 dev k8ts250 src 10.244.250.1 uid 0 \n    cache \n', stderr: '' }, safe: true },
   ])('$name', ({ get, safe }) => expect(judgeRoute(get, defaults).safe).toBe(safe));
 });

@@ -81,7 +81,8 @@ export interface RouteVerdict {
  * gateway or out of a default route's device is not.
  */
 export function judgeRoute(get: ExecResult, defaults: readonly { gateway?: string; dev?: string }[]): RouteVerdict {
-  if (get.code !== 0) return { safe: true, detail: get.stderr.trim() };
+  // The kernel refusing a route (unreachable, blackhole, prohibit) is safe; `ip` failing to run is not.
+  if (get.code !== 0) return { safe: /^RTNETLINK answers: /m.test(get.stderr), detail: get.stderr.trim() };
   const line = get.stdout.trim().split('\n')[0] ?? '';
   const via = / via (\S+)/.exec(line)?.[1];
   const dev = / dev (\S+)/.exec(line)?.[1];
