@@ -27,7 +27,7 @@ import { ProbeManager } from './prober/manager.ts';
 import { isTerminalPhase } from './status/phase.ts';
 import { ImagePuller } from './pods/images.ts';
 import { Pleg } from './pods/pleg.ts';
-import { readStaticPods, isMirrorPod, mirrorMatches, mirrorPod } from './pods/static-pods.ts';
+import { CONFIG_MIRROR, readStaticPods, isMirrorPod, mirrorMatches, mirrorPod } from './pods/static-pods.ts';
 import { StatusManager } from './pods/status-manager.ts';
 import { PodSync } from './pods/sync.ts';
 import { PodWorkers } from './pods/workers.ts';
@@ -201,12 +201,15 @@ export class Kubelet {
     this.#machine = await (this.#d.machine ?? (() => machineInfo({ rootDir: this.#c.rootDir, hostname: this.#c.nodeName, ...(this.#c.nodeIP ? { nodeIP: this.#c.nodeIP } : {}) })))();
 
     const tasks: Promise<unknown>[] = [this.agent.run(signal)];
+    // A mirror pod's events concern its static pod: the uid of a static pod is the mirror's config hash.
+    const workerOf = (p: Pod) => (isMirrorPod(p) ? (p.metadata?.annotations?.[CONFIG_MIRROR] ?? '') : (p.metadata?.uid ?? ''));
     this.#pods.addEventHandler({
-      onAdd: (p) => this.#workers.update(p.metadata?.uid ?? ''),
-      onUpdate: (_o, p) => this.#workers.update(p.metadata?.uid ?? ''),
+      onAdd: (p) => this.#workers.update(workerOf(p)),
+      onUpdate: (_o, p) => this.#workers.update(workerOf(p)),
       onDelete: (p) => {
-        const uid = ('obj' in p ? p.obj : p).metadata?.uid ?? '';
-        this.#workers.update(uid);
+        const pod = 'obj' in p ? p.obj : p;
+        this.#workers.update(workerOf(pod));
+        if (isMirrorPod(pod)) void this.#syncMirrorPods(this.#static).catch(() => undefined);
       },
     });
     tasks.push(this.#pods.start(signal), this.#services.start(signal));
@@ -307,11 +310,16 @@ export class Kubelet {
       const ns = pod.metadata?.namespace ?? 'default';
       const current = this.#pods.lister.get(keyOf(ns, pod.metadata?.name ?? ''));
       if (current && mirrorMatches(current, pod)) continue;
+      if (current && !isMirrorPod(current)) {
+        this.#d.log.warn({ pod: formatPod(pod) }, 'a pod that is not a mirror has the static pod\'s name; no mirror is made');
+        continue;
+      }
       try {
-        if (current && !current.metadata?.deletionTimestamp) {
+        // An outdated or terminating mirror goes at once (a mirror has nothing to stop), then the current one is made.
+        if (current) {
           await client.delete(PODS, current.metadata?.name ?? '', { namespace: ns, gracePeriodSeconds: 0, preconditions: { uid: current.metadata?.uid ?? '' } });
         }
-        if (!current || !current.metadata?.deletionTimestamp) await client.create(PODS, mirrorPod(pod, node), { namespace: ns });
+        await client.create(PODS, mirrorPod(pod, node), { namespace: ns });
         this.#d.log.info({ pod: formatPod(pod) }, 'mirror pod created');
       } catch (err) {
         if (!isApiError(err, 'AlreadyExists')) this.#d.log.warn({ pod: formatPod(pod), err: (err as Error).message }, 'mirror pod failed');
@@ -320,7 +328,7 @@ export class Kubelet {
     for (const [uid, pod] of before) {
       if (this.#static.has(uid)) continue;
       const mirror = this.#pods.lister.get(keyOf(pod.metadata?.namespace, pod.metadata?.name ?? ''));
-      if (!mirror || !isMirrorPod(mirror) || this.#static.has(mirror.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? '')) continue;
+      if (!mirror || !isMirrorPod(mirror) || this.#static.has(mirror.metadata?.annotations?.[CONFIG_MIRROR] ?? '')) continue;
       await client.delete(PODS, mirror.metadata?.name ?? '', { namespace: mirror.metadata?.namespace ?? '', gracePeriodSeconds: 0 }).catch(() => undefined);
     }
   }

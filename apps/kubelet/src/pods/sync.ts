@@ -144,8 +144,10 @@ export class PodSync {
       for (const f of res.failures) this.d.events.event(pod, 'Warning', 'FailedMount', f.message);
     }
 
-    // 3. What to do.
+    // 3. What to do. The prober learns the containers the runtime holds (after a kubelet
+    //    restart, the ones it adopted).
     let rt = await readPodRuntime(this.d.runtime, uid);
+    this.#tellProber(uid, rt);
     const actions = computePodActions(pod, rt, this.#probeFailures(pod, rt));
 
     // 4. Kill.
@@ -253,6 +255,18 @@ export class PodSync {
       nodeAllocatable: this.d.allocatable() as Record<string, string>,
       memoryBackedContent: this.d.memoryBackedContent ?? true,
     };
+  }
+
+  #tellProber(uid: string, rt: RuntimePodStatus): void {
+    const seen = new Set<string>();
+    for (const c of newestFirst(rt.containers)) {
+      const name = nameOf(c);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const state = c.state === 'CONTAINER_RUNNING' ? 'running' : c.state === 'CONTAINER_EXITED' ? 'terminated' : 'waiting';
+      const startedAt = BigInt(c.started_at || '0');
+      this.d.probes.updateContainer(uid, name, { id: c.id, state, ...(startedAt > 0n ? { startedAt: new Date(Number(startedAt / 1_000_000n)) } : {}) });
+    }
   }
 
   #deadlineExceeded(pod: Pod): boolean {
