@@ -5,7 +5,6 @@
 // creating another, as client-go's EventCorrelator does.
 import type { ResourceInfo } from '@k8ts/api';
 import { resourceFor } from '@k8ts/api';
-import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { realClock } from './clock.ts';
 import type { Client } from './client.ts';
@@ -38,6 +37,8 @@ const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
 const seconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class EventRecorder {
+  /** Orders events recorded within one millisecond. */
+  #sequence = 0;
   readonly #o: EventRecorderOptions & { clock: Clock };
   readonly #recent = new Map<string, Recent>();
   #pending = Promise.resolve();
@@ -60,7 +61,9 @@ export class EventRecorder {
       return;
     }
     const namespace = meta.namespace || 'default';
-    const name = `${meta.name}.${randomBytes(8).toString('hex')}`;
+    // As client-go: `<object>.<unix nanos in hex>`, so events list (and kubectl shows them) in the order they happened.
+    const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(this.#sequence++ % 1_000_000);
+    const name = `${meta.name}.${nanos.toString(16)}`;
     this.#remember(key, { name, namespace, count: 1, at: now.getTime() });
     const event = {
       apiVersion: 'v1',
