@@ -53,6 +53,8 @@ export function computePodStatus(input: StatusInput): PodStatus {
   }
   let podIPs = sortPodIPs(input.podIPs ?? sandboxIPs(input.sandboxes), hostIPs[0]);
   if (pod.spec?.hostNetwork && podIPs.length === 0) podIPs = hostIPs;
+  // A stopped sandbox reports no address; the pod keeps the one it had (a Completed pod shows its IP).
+  if (podIPs.length === 0) podIPs = (prev.podIPs ?? []).map((p) => p.ip ?? '').filter(Boolean);
   if (podIPs[0]) {
     status.podIP = podIPs[0];
     status.podIPs = podIPs.map((ip) => ({ ip }));
