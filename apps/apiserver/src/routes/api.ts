@@ -1,12 +1,13 @@
 // The resource API: every request under /api and /apis. Parses where the request points,
 // picks the verb, and answers with the object, a list, a watch stream or a Status.
-import { ApiError, methodNotAllowed, notFound, type ResourceInfo } from '@k8ts/api';
+import { ApiError, badRequest, methodNotAllowed, notFound, type ResourceInfo } from '@k8ts/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiResourceList } from '../discovery/index.ts';
 import { negotiate } from '../http/negotiate.ts';
 import { parseApiPath, type RequestInfo } from '../http/request-info.ts';
 import { storeFor, type ApiContext, type Query } from '../rest/context.ts';
 import { filterOf, getObject, listObjects, renderList, renderObject } from '../rest/read.ts';
+import { isStreamSubresource, kubeletTarget, serveLog } from '../rest/pod-proxy.ts';
 import { bind, evict, finalize, toScale, updateScale } from '../rest/subresources.ts';
 import { serveWatch } from '../rest/watch.ts';
 import { create, patch, remove, removeCollection, update, type WriteRequest } from '../rest/write.ts';
@@ -133,11 +134,18 @@ async function dispatch(ctx: ApiContext, req: FastifyRequest, reply: FastifyRepl
       json(200, await finalize(ctx, w));
       return { verb: 'update', resource };
   }
-  if (['log', 'exec', 'attach', 'portforward'].includes(sub)) {
-    const pod = await store.get(info.namespace, name);
-    const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-    if (!node) throw new ApiError(400, 'BadRequest', `pod ${name} does not have a host assigned`);
-    throw new ApiError(503, 'ServiceUnavailable', `no kubelet serves node "${node}": pod ${sub} is not available in this cluster yet`);
+  if (sub === 'log' || isStreamSubresource(sub)) {
+    if (sub === 'log' && req.method === 'GET') {
+      await serveLog(ctx, r, reply, info.namespace!, name, query);
+      return { verb: 'get', resource };
+    }
+    if (sub !== 'log' && (req.method === 'GET' || req.method === 'POST')) {
+      // Upgrades are proxied from the server's 'upgrade' event (routes/websocket.ts); a plain
+      // request still gets the pod's own errors first, as upstream.
+      await kubeletTarget(ctx, r, info.namespace!, name, sub, query);
+      throw badRequest('Upgrade request required');
+    }
+    throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   }
   throw notFound({ group: r.group, resource: r.plural }, name);
 }

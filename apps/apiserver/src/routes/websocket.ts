@@ -1,5 +1,6 @@
-// Watch over WebSocket on the same path as the chunked watch: one JSON event per text message.
-// Our own components use it; kubectl and client-go use the chunked form.
+// Upgrades: watch over WebSocket on the same path as the chunked watch (one JSON event per text
+// message; our own components use it, kubectl and client-go use the chunked form), and the pod
+// streams — exec, attach, portforward — proxied to the pod's kubelet (rest/pod-proxy.ts).
 import { ApiError } from '@k8ts/api';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -8,8 +9,19 @@ import type { WebSocketServer } from 'ws';
 import { negotiate } from '../http/negotiate.ts';
 import { parseApiPath } from '../http/request-info.ts';
 import { storeFor, type ApiContext, type Query } from '../rest/context.ts';
+import { isStreamSubresource, kubeletTarget, proxyUpgrade } from '../rest/pod-proxy.ts';
 import { filterOf } from '../rest/read.ts';
 import { serveWatch } from '../rest/watch.ts';
+
+/** The query with repeated parameters (`command=a&command=b`) as arrays. */
+function queryOf(url: URL): Query {
+  const query: Query = {};
+  for (const [k, v] of url.searchParams) {
+    const have = query[k];
+    query[k] = have === undefined ? v : Array.isArray(have) ? [...have, v] : [have, v];
+  }
+  return query;
+}
 
 function refuse(socket: Duplex, err: ApiError) {
   const body = JSON.stringify(err.toStatus());
@@ -21,7 +33,22 @@ export function attachWebSocketWatch(app: FastifyInstance, wss: WebSocketServer,
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       const info = parseApiPath(url.pathname);
-      const query: Query = Object.fromEntries(url.searchParams.entries());
+      const query = queryOf(url);
+      const r0 = info?.resource;
+      const sub = info?.subresource;
+      if (r0 && r0.group === '' && r0.plural === 'pods' && info.namespace && info.name && isStreamSubresource(sub)) {
+        const resource = `pods/${sub}`;
+        void kubeletTarget(ctx, r0, info.namespace, info.name, sub, query)
+          .then((target) => {
+            ctx.log.info({ verb: 'create', resource, url: req.url, kubelet: `${target.host}:${target.port}`, ua: req.headers['user-agent'] }, 'stream proxied');
+            return proxyUpgrade(req, socket, head, target, ctx.log);
+          })
+          .catch((e: unknown) => {
+            ctx.log.info({ verb: 'create', resource, url: req.url, err: (e as Error).message }, 'stream refused');
+            refuse(socket, e instanceof ApiError ? e : new ApiError(500, 'InternalError', (e as Error).message));
+          });
+        return;
+      }
       const watching = query.watch === 'true' || query.watch === '1';
       if (!info?.resource || info.name !== undefined || !watching) {
         throw new ApiError(400, 'BadRequest', 'only watch requests can be upgraded to a WebSocket here');
