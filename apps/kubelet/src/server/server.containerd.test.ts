@@ -34,13 +34,13 @@ beforeAll(async () => {
   const pod = testPod('web', [
     sh('logger', 'for i in 1 2 3 4 5; do echo "line $i"; done; sleep 0.2; echo "to stderr" >&2; sleep 0.2; printf "no newline"; sleep 0.3; echo " then newline"; exec sleep 3600'),
     sh('shell', 'exec sleep 3600'),
-    { name: 'echoer', image: 'busybox', command: ['cat'] },
+    { name: 'echoer', image: 'busybox', command: ['cat'], stdin: true },
     sh('httpd', `mkdir -p /www && echo hello-from-httpd > /www/index.html && exec httpd -f -p 127.0.0.1:${httpPort} -h /www`),
     sh('ticker', 'for i in 1 2 3; do echo "tick $i"; sleep 0.4; done'),
     sh('relay', 'while true; do if [ -f /tmp/say ]; then cat /tmp/say; rm /tmp/say; fi; sleep 0.1; done'),
   ]);
   pods.push(pod);
-  const run = await runPod(cri, pod, join(nodeDir, 'logs'), (c) => (c.name === 'echoer' ? { stdin: true } : {}));
+  const run = await runPod(cri, pod, join(nodeDir, 'logs'));
   ids = run.containers;
   server = await startKubeletServer({
     address: '127.0.0.1', port: 0, nodeName: 'node-a', runtime: cri, images: cri,

@@ -121,8 +121,10 @@ export async function startContainer(
     labels: containerLabels(pod, c),
     annotations: containerAnnotations(pod, c, attempt),
     log_path: `${c.name}/${attempt}.log`,
-    stdin: o.stdin ?? false,
-    tty: o.tty ?? false,
+    // as the kubelet passes them from the spec
+    stdin: o.stdin ?? c.stdin ?? false,
+    stdin_once: c.stdinOnce ?? false,
+    tty: o.tty ?? c.tty ?? false,
   }, sandboxConfig);
   await runtime.startContainer(id);
   return id;
