@@ -129,3 +129,80 @@ export async function startContainer(
   await runtime.startContainer(id);
   return id;
 }
+
+// ---- a stand-in for the runtime's streaming server ----
+
+export interface StandInSession {
+  kind: string;
+  path: string;
+  /** headers of every stream the kubelet opened */
+  streams: Record<string, string>[];
+  stdin: string;
+  stdinEnded: boolean;
+  resizes: string[];
+}
+
+/**
+ * A streaming server speaking SPDY as containerd's does, with scripted commands: exec and attach
+ * echo stdin upper-cased on stdout and, once stdin ends, write `status` on the error stream;
+ * port-forward echoes each connection's data back prefixed with `port <n>: `.
+ */
+export async function startStandInStreamServer(status = '{"metadata":{},"status":"Success"}') {
+  const { createServer } = await import('node:http');
+  const { SpdySession } = await import('./spdy/session.ts');
+  const { attachSocket, socketTransport } = await import('./spdy/dial.ts');
+  const sessions: StandInSession[] = [];
+  const sockets = new Set<import('node:stream').Duplex>();
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const kind = path.split('/')[1] ?? '';
+    const protocol = kind === 'portforward' ? 'portforward.k8s.io' : 'v4.channel.k8s.io';
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+    const session = new SpdySession(socketTransport(socket as import('node:net').Socket), false);
+    attachSocket(session, socket as import('node:net').Socket, head);
+    const record: StandInSession = { kind, path, streams: [], stdin: '', stdinEnded: false, resizes: [] };
+    sessions.push(record);
+    const byType = new Map<string, import('./spdy/session.ts').SpdyStream>();
+    session.on('stream', (s) => {
+      record.streams.push(s.headers);
+      s.reply({});
+      s.on('error', () => undefined);
+      if (kind === 'portforward') {
+        if (s.headers.streamtype === 'data') {
+          s.on('data', (d: Buffer) => s.write(`port ${s.headers.port}: ${d.toString()}`));
+          s.on('end', () => s.end());
+        } else s.resume();
+        return;
+      }
+      byType.set(s.headers.streamtype ?? '', s);
+      if (s.headers.streamtype === 'resize') s.on('data', (d: Buffer) => record.resizes.push(d.toString()));
+      if (s.headers.streamtype === 'stdin') {
+        s.on('data', (d: Buffer) => {
+          record.stdin += d.toString();
+          byType.get('stdout')?.write(d.toString().toUpperCase());
+        });
+        s.on('end', () => {
+          record.stdinEnded = true;
+          byType.get('stdout')?.end();
+          byType.get('stderr')?.end('bye\n');
+          byType.get('error')?.end(status);
+          setTimeout(() => session.close(), 10);
+        });
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sessions,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}

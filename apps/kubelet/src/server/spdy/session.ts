@@ -61,7 +61,7 @@ export class SpdyStream extends Duplex {
 
   override _write(chunk: Buffer, enc: BufferEncoding, done: (err?: Error | null) => void): void {
     if (this.held) return void this.held.push(() => this._write(chunk, enc, done));
-    if (this.localClosed) return done(new Error('spdy: write after the stream was closed'));
+    if (this.localClosed) return done(); // reset or the session ended: nowhere to send it
     if (chunk.length <= MAX_DATA) return this.session.send(dataFrame(this.id, chunk), done);
     for (let off = 0; off < chunk.length; off += MAX_DATA) {
       const last = off + MAX_DATA >= chunk.length;
@@ -109,10 +109,12 @@ export class SpdyStream extends Duplex {
 
   /** @internal the session is gone: end what remains. */
   terminate(): void {
-    if (!this.remoteClosed) this.receiveFin();
     this.localClosed = true;
     this.release();
-    if (!this.destroyed) this.destroy();
+    if (!this.remoteClosed) this.receiveFin();
+    // Let a reader see 'end' first (destroying at once would swallow it).
+    if (this.readableEnded) this.destroy();
+    else this.once('end', () => this.destroy());
   }
 
   private release(): void {
