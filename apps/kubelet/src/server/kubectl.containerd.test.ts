@@ -84,9 +84,9 @@ afterAll(async () => {
 }, 60_000);
 
 /** kubectl with stdin, resolving with its exit code and output (never rejecting). */
-function kubectlRun(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function kubectlRun(args: string[], input?: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, KUBECONFIG: kubectl!.kubeconfig, KUBECACHEDIR: join(kubectl!.dir, 'cache'), HOME: kubectl!.dir };
+    const env = { ...process.env, KUBECONFIG: kubectl!.kubeconfig, KUBECACHEDIR: join(kubectl!.dir, 'cache'), HOME: kubectl!.dir, ...extraEnv };
     const child = spawn(KUBECTL, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
@@ -137,10 +137,25 @@ describe('kubectl logs, exec, attach and port-forward through the API server and
     expect(r.stdout).toContain('got ping');
   });
 
-  it('kubectl port-forward reaches a port in the pod', async () => {
+  it('kubectl exec over SPDY (kubectl\'s fallback, and older clients): exit code and stdin', async () => {
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    expect((await kubectlRun(['exec', 'web', '-c', 'shell', '--', 'sh', '-c', 'exit 4'], undefined, spdy)).code).toBe(4);
+    expect(await kubectlRun(['exec', '-i', 'web', '-c', 'shell', '--', 'sh', '-c', 'tr a-z A-Z'], 'over spdy\n', spdy)).toMatchObject({ code: 0, stdout: 'OVER SPDY\n' });
+  });
+
+  it('kubectl exec into a container that is not running says so', async () => {
+    const r = await kubectlRun(['exec', 'web', '-c', 'ticker', '--', 'true']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('container not found ("ticker")');
+  });
+
+  it.each([
+    ['WebSocket tunnel', {}],
+    ['SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+  ])('kubectl port-forward reaches a port in the pod (%s)', async (_how, extraEnv) => {
     await until(async () => (await fetch(`http://127.0.0.1:${httpPort}/`).then((r) => r.text()).catch(() => '')).includes('hello'), 10_000, 'httpd up');
     const local = await freePort();
-    const env = { ...process.env, KUBECONFIG: kubectl!.kubeconfig, KUBECACHEDIR: join(kubectl!.dir, 'cache'), HOME: kubectl!.dir };
+    const env = { ...process.env, KUBECONFIG: kubectl!.kubeconfig, KUBECACHEDIR: join(kubectl!.dir, 'cache'), HOME: kubectl!.dir, ...extraEnv };
     const child = spawn(KUBECTL, ['port-forward', '--address', '127.0.0.1', 'pod/web', `${local}:${httpPort}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';

@@ -2,25 +2,26 @@
 // each forwarded connection is a pair of streams — error and data — tagged with `port` and
 // `requestid`. Clients reach us in one of two ways, both relayed onto one SPDY session to it:
 // - `SPDY/3.1+portforward.k8s.io` (kubectl 1.30+): a WebSocket whose binary messages carry a
-//   SPDY/3.1 session, the client opening the stream pairs; we answer each and open its twin.
+//   SPDY/3.1 session, the client opening the stream pairs; each is relayed to a twin stream.
+// - a plain SPDY upgrade (`portforward.k8s.io`, older clients): relayed the same way (server.ts).
 // - `v4.channel.k8s.io` (plain WebSocket, `?port=` per port): port i uses channel 2i for data and
 //   2i+1 for errors; each channel's first message is the port, little-endian.
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { dialSpdy } from './spdy/dial.ts';
-import { RST } from './spdy/frames.ts';
+import { joinSessions } from './spdy/relay.ts';
 import { SpdySession, type SpdyStream, type SpdyTransport } from './spdy/session.ts';
 
 export const SPDY_TUNNEL = 'SPDY/3.1+portforward.k8s.io';
 export const WS_PORTFORWARD = 'v4.channel.k8s.io';
 export const PORTFORWARD_PROTOCOLS = [SPDY_TUNNEL, WS_PORTFORWARD];
-const RUNTIME_PROTOCOL = 'portforward.k8s.io';
+export const SPDY_PORTFORWARD = 'portforward.k8s.io';
 
 const toBuffer = (raw: Buffer | ArrayBuffer | Buffer[]) => (Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw));
 
 /** Connects to the runtime's streaming server for port-forward. */
 export async function dialPortForward(runtimeUrl: string): Promise<SpdySession> {
-  return (await dialSpdy(runtimeUrl, [RUNTIME_PROTOCOL])).session;
+  return (await dialSpdy(runtimeUrl, [SPDY_PORTFORWARD])).session;
 }
 
 /**
@@ -37,23 +38,6 @@ export async function servePortForward(ws: WebSocket, protocol: string, runtime:
   }
 }
 
-/** Relays one connection's stream pair between the client and the runtime. */
-function relayPair(client: { data: SpdyStream; error: SpdyStream }, runtime: SpdySession, headers: Record<string, string>): void {
-  const error = runtime.open({ ...headers, streamtype: 'error' });
-  error.end(); // we never write on it
-  const data = runtime.open({ ...headers, streamtype: 'data' });
-  const swallow = () => undefined;
-  for (const s of [error, data, client.data, client.error]) s.on('error', swallow);
-  client.data.pipe(data);
-  data.pipe(client.data);
-  error.on('data', (d: Buffer) => client.error.write(d));
-  error.on('end', () => client.error.end());
-  error.on('close', () => client.error.end());
-  // One side reset: the other is abandoned too.
-  client.data.on('reset', () => data.reset(RST.CANCEL));
-  data.on('reset', () => client.data.reset(RST.CANCEL));
-}
-
 function tunnel(ws: WebSocket, runtime: SpdySession, log: Logger): Promise<void> {
   const transport: SpdyTransport = {
     write: (bytes, done) => {
@@ -65,49 +49,11 @@ function tunnel(ws: WebSocket, runtime: SpdySession, log: Logger): Promise<void>
     close: () => ws.close(1000),
   };
   const session = new SpdySession(transport, false);
-  const pairs = new Map<string, { data?: SpdyStream; error?: SpdyStream; timer: NodeJS.Timeout }>();
-  session.on('stream', (s) => {
-    const type = s.headers.streamtype;
-    const id = s.headers.requestid ?? '';
-    const port = s.headers.port ?? '';
-    if ((type !== 'data' && type !== 'error') || !/^\d+$/.test(port)) {
-      s.reset(RST.PROTOCOL_ERROR);
-      return;
-    }
-    s.reply({});
-    let pair = pairs.get(id);
-    if (!pair) {
-      // Upstream's stream creation timeout: a pair that never completes is dropped.
-      const timer = setTimeout(() => {
-        const p = pairs.get(id);
-        pairs.delete(id);
-        p?.data?.reset();
-        p?.error?.reset();
-      }, 30_000);
-      timer.unref();
-      pair = { timer };
-      pairs.set(id, pair);
-    }
-    pair[type] = s;
-    if (pair.data && pair.error) {
-      clearTimeout(pair.timer);
-      pairs.delete(id);
-      relayPair({ data: pair.data, error: pair.error }, runtime, { port, requestid: id });
-    }
-  });
   session.on('error', (e) => log.debug({ err: e.message }, 'port-forward: client session failed'));
-  return new Promise<void>((resolve) => {
-    const end = () => {
-      for (const p of pairs.values()) clearTimeout(p.timer);
-      session.transportClosed();
-      if (ws.readyState === ws.OPEN) ws.close(1000);
-      resolve();
-    };
-    ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => session.receive(toBuffer(raw)));
-    ws.on('close', end);
-    ws.on('error', end);
-    runtime.on('close', end);
-  });
+  ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => session.receive(toBuffer(raw)));
+  ws.on('close', () => session.transportClosed());
+  ws.on('error', () => session.transportClosed());
+  return joinSessions(session, runtime);
 }
 
 function channels(ws: WebSocket, runtime: SpdySession, ports: number[]): Promise<void> {

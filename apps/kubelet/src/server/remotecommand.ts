@@ -15,8 +15,8 @@ export const V5 = 'v5.channel.k8s.io';
 export const V4 = 'v4.channel.k8s.io';
 /** What we accept from clients, best first. */
 export const REMOTECOMMAND_PROTOCOLS = [V5, V4];
-/** What we ask of the runtime's streaming server over SPDY. */
-export const RUNTIME_REMOTECOMMAND_PROTOCOLS = [V4];
+/** The SPDY remotecommand versions the runtime's streaming server (containerd 1.6) speaks. */
+export const RUNTIME_REMOTECOMMAND_PROTOCOLS = [V4, 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
 export interface StreamOptions {
   stdin: boolean;

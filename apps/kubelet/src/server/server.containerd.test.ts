@@ -184,7 +184,7 @@ describe('kubelet server: exec and attach against a real containerd', () => {
   it('refuses what it cannot serve with a Status', async () => {
     await expect(openChannels(execUrl('nope', ['true']))).rejects.toMatchObject({ statusCode: 404 });
     await expect(openChannels(execUrl('ticker', ['true']))).rejects.toMatchObject({ statusCode: 404, body: expect.stringContaining('container not found (\\"ticker\\")') });
-    await expect(openChannels(execUrl('shell', ['true']), ['channel.k8s.io'])).rejects.toMatchObject({ statusCode: 400 });
+    await expect(openChannels(execUrl('shell', ['true']), ['channel.k8s.io'])).rejects.toMatchObject({ statusCode: 403 });
     const plain = await fetch(execUrl('shell', ['true']));
     expect(plain.status).toBe(400);
   });

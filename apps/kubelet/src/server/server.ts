@@ -14,9 +14,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { containerAttempts, findPod, requireSpecContainer, runningContainer } from './containers.ts';
 import { boolParam, refuseUpgrade, sendJson, sendStatus, sendText } from './http.ts';
 import { parseLogOptions, readLog } from './logs.ts';
-import { dialPortForward, PORTFORWARD_PROTOCOLS, servePortForward, SPDY_TUNNEL } from './portforward.ts';
-import { REMOTECOMMAND_PROTOCOLS, RUNTIME_REMOTECOMMAND_PROTOCOLS, bridgeRemoteCommand, type StreamOptions } from './remotecommand.ts';
-import { dialSpdy } from './spdy/dial.ts';
+import { dialPortForward, PORTFORWARD_PROTOCOLS, servePortForward, SPDY_PORTFORWARD, WS_PORTFORWARD } from './portforward.ts';
+import { REMOTECOMMAND_PROTOCOLS, RUNTIME_REMOTECOMMAND_PROTOCOLS, V4, bridgeRemoteCommand, type StreamOptions } from './remotecommand.ts';
+import { attachSocket, dialSpdy, socketTransport } from './spdy/dial.ts';
+import { joinSessions } from './spdy/relay.ts';
+import { SpdySession } from './spdy/session.ts';
 import { CpuRates, summarize, type HostReadings } from './stats.ts';
 import { LABELS } from '../status/labels.ts';
 
@@ -53,6 +55,12 @@ function streamTarget(parts: string[], withContainer: boolean): { namespace: str
   if (parts.length === 3 && a) return { namespace, pod, container: a };
   if (parts.length === 4 && a && b) return { namespace, pod, uid: a, container: b };
   return undefined;
+}
+
+/** SPDY's X-Stream-Protocol-Version values, in the client's order (repeated headers are joined). */
+function spdyProtocols(req: IncomingMessage): string[] {
+  const v = req.headers['x-stream-protocol-version'];
+  return (Array.isArray(v) ? v.join(',') : v ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 }
 
 /** The client's sub-protocols, in its order. */
@@ -165,25 +173,33 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const [root, ...rest] = parts;
     const q = url.searchParams;
-    const isWebSocket = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
     if (root !== 'exec' && root !== 'attach' && root !== 'portForward') throw notFound();
     const target = streamTarget(rest, root !== 'portForward');
     if (!target) throw notFound();
-    if (!isWebSocket) throw new ApiError(400, 'BadRequest', `unsupported upgrade "${req.headers.upgrade ?? ''}": this kubelet streams over WebSocket only`);
+    const kind = (req.headers.upgrade ?? '').toLowerCase();
+    if (kind !== 'websocket' && kind !== 'spdy/3.1') throw new ApiError(400, 'BadRequest', `unsupported upgrade "${req.headers.upgrade ?? ''}": use WebSocket or SPDY/3.1`);
+    const spdy = kind === 'spdy/3.1';
+    // WebSocket sub-protocols, or SPDY's X-Stream-Protocol-Version list, in the client's order.
+    const offered = spdy ? spdyProtocols(req) : offeredProtocols(req);
+    const choose = (supported: string[]) => {
+      const p = offered.find((x) => supported.includes(x));
+      if (!p) throw new ApiError(403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${supported.join(' ')}]`);
+      return p;
+    };
 
     if (root === 'portForward') {
-      const offered = offeredProtocols(req);
-      const protocol = offered.find((p) => PORTFORWARD_PROTOCOLS.includes(p));
-      if (!protocol) throw new ApiError(400, 'BadRequest', `no supported port-forward protocol among [${offered.join(' ')}]; supported: [${PORTFORWARD_PROTOCOLS.join(' ')}]`);
+      const protocol = choose(spdy ? [SPDY_PORTFORWARD] : PORTFORWARD_PROTOCOLS);
       const pod = findPod(o.pods(), target.namespace, target.pod, target.uid);
       const sandboxes = await o.runtime.listPodSandbox({ state: { state: 'SANDBOX_READY' }, label_selector: { [LABELS.podUid]: pod.metadata?.uid ?? '' } });
-      const sandbox = sandboxes[0];
+      const sandbox = sandboxes.sort((x, y) => (BigInt(y.created_at || '0') > BigInt(x.created_at || '0') ? 1 : -1))[0];
       if (!sandbox) throw new ApiError(404, 'NotFound', `pod "${target.pod}" has no running sandbox`);
       const ports = q.getAll('port').map(Number);
       if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new ApiError(400, 'BadRequest', `invalid port in [${q.getAll('port').join(' ')}]`);
-      if (protocol !== SPDY_TUNNEL && ports.length === 0) throw new ApiError(400, 'BadRequest', 'at least one port must be given with ?port=');
+      if (protocol === WS_PORTFORWARD && ports.length === 0) throw new ApiError(400, 'BadRequest', 'at least one port must be given with ?port=');
       const runtime = await dialPortForward(await o.runtime.portForward(sandbox.id, ports));
       if (socket.destroyed) return void runtime.close();
+      log.debug({ op: root, pod: `${target.namespace}/${target.pod}`, protocol, ports }, 'stream started');
+      if (spdy) return acceptSpdy(socket, head, protocol, runtime);
       accept(req, socket, head, protocol, (ws) => servePortForward(ws, protocol, runtime, ports, log));
       return;
     }
@@ -198,22 +214,34 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     if (opts.tty) opts.stderr = false; // a terminal has one output stream
     if (root === 'exec' && command.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least 1 command');
     if (!opts.stdin && !opts.stdout && !opts.stderr) throw new ApiError(400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
-    const offered = offeredProtocols(req);
-    const protocol = offered.find((p) => REMOTECOMMAND_PROTOCOLS.includes(p));
-    if (!protocol) throw new ApiError(400, 'BadRequest', `no supported stream protocol among [${offered.join(' ')}]; supported: [${REMOTECOMMAND_PROTOCOLS.join(' ')}]`);
+    const protocol = choose(spdy ? RUNTIME_REMOTECOMMAND_PROTOCOLS : REMOTECOMMAND_PROTOCOLS);
     const pod = findPod(o.pods(), target.namespace, target.pod, target.uid);
     requireSpecContainer(pod, target.container);
     const c = await runningContainer(o.runtime, pod, target.container);
     const runtimeUrl = root === 'exec'
       ? await o.runtime.exec(c.id, { cmd: command, ...opts })
       : await o.runtime.attach(c.id, opts);
-    const conn = await dialSpdy(runtimeUrl, RUNTIME_REMOTECOMMAND_PROTOCOLS);
+    // Over SPDY the client's own streams are relayed, in the version it chose; over WebSocket we
+    // speak v4 to the runtime and translate.
+    const conn = await dialSpdy(runtimeUrl, spdy ? [protocol] : [V4]);
     if (socket.destroyed) {
       conn.session.close();
       return;
     }
     log.debug({ op: root, pod: `${target.namespace}/${target.pod}`, container: target.container, protocol, command }, 'stream started');
+    if (spdy) return acceptSpdy(socket, head, protocol, conn.session);
     accept(req, socket, head, protocol, (ws) => bridgeRemoteCommand(ws, protocol, conn.session, opts, log));
+  };
+
+  /** Answers a SPDY upgrade and relays the client's session to the runtime's. */
+  const acceptSpdy = (socket: Duplex, head: Buffer, protocol: string, runtime: SpdySession) => {
+    const sock = socket as Socket;
+    sock.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+    const client = new SpdySession(socketTransport(sock), false);
+    attachSocket(client, sock, head);
+    client.on('error', (e) => log.debug({ err: e.message }, 'spdy client session failed'));
+    runtime.on('error', (e) => log.warn({ err: e.message }, 'streaming server connection failed'));
+    void joinSessions(client, runtime);
   };
 
   const accept = (req: IncomingMessage & Chosen, socket: Duplex, head: Buffer, protocol: string, serve: (ws: WebSocket) => Promise<void>) => {
