@@ -29,6 +29,11 @@ function refuse(socket: Duplex, err: ApiError) {
 }
 
 export function attachWebSocketWatch(app: FastifyInstance, wss: WebSocketServer, ctx: ApiContext) {
+  // Proxied pod streams leave the HTTP server's bookkeeping once upgraded: end them on close.
+  const streams = new Set<Duplex>();
+  app.addHook('onClose', async () => {
+    for (const s of streams) s.destroy();
+  });
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -38,6 +43,8 @@ export function attachWebSocketWatch(app: FastifyInstance, wss: WebSocketServer,
       const sub = info?.subresource;
       if (r0 && r0.group === '' && r0.plural === 'pods' && info.namespace && info.name && isStreamSubresource(sub)) {
         const resource = `pods/${sub}`;
+        streams.add(socket);
+        socket.once('close', () => streams.delete(socket));
         void kubeletTarget(ctx, r0, info.namespace, info.name, sub, query)
           .then((target) => {
             ctx.log.info({ verb: 'create', resource, url: req.url, kubelet: `${target.host}:${target.port}`, ua: req.headers['user-agent'] }, 'stream proxied');

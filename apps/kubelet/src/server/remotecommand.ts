@@ -27,6 +27,9 @@ export interface StreamOptions {
 
 const framed = (channel: number, data: Buffer) => Buffer.concat([Buffer.from([channel]), data]);
 
+/** Output waiting to reach a slow client beyond this pauses the runtime's streams. */
+const HIGH_WATER = 1 << 20;
+
 /**
  * Opens the remotecommand streams on `session` (client side, in client-go's order) and relays
  * between them and `ws` until the command ends or either side goes away. Resolves when done.
@@ -60,10 +63,24 @@ export function bridgeRemoteCommand(ws: WebSocket, protocol: string, session: Sp
       if (pending.size === 0) finish('streams ended');
     };
 
+    // Backpressure to the client: bytes sent but not yet written out; above HIGH_WATER the
+    // output streams pause (and with them, the runtime connection) until the client catches up.
+    let inFlight = 0;
+    const paused = new Set<SpdyStream>();
     const relay = (s: SpdyStream | undefined, channel: number) => {
       if (!s) return;
       s.on('data', (d: Buffer) => {
-        if (ws.readyState === ws.OPEN) ws.send(framed(channel, d));
+        if (ws.readyState !== ws.OPEN) return;
+        inFlight += d.length;
+        ws.send(framed(channel, d), () => {
+          inFlight -= d.length;
+          if (inFlight < HIGH_WATER / 2) for (const p of paused) p.resume();
+          if (inFlight < HIGH_WATER / 2) paused.clear();
+        });
+        if (inFlight > HIGH_WATER && !paused.has(s)) {
+          paused.add(s);
+          s.pause();
+        }
       });
       s.on('end', () => done(s));
       s.on('close', () => done(s));
@@ -86,7 +103,11 @@ export function bridgeRemoteCommand(ws: WebSocket, protocol: string, session: Sp
       const data = msg.subarray(1);
       switch (msg[0]) {
         case CHANNEL.stdin:
-          if (stdin && !stdin.writableEnded && data.length) stdin.write(data);
+          // Backpressure to the client: stop reading it while the runtime has not taken stdin.
+          if (stdin && !stdin.writableEnded && data.length && !stdin.write(data)) {
+            ws.pause();
+            stdin.once('drain', () => ws.resume());
+          }
           return;
         case CHANNEL.resize:
           if (resize && !resize.writableEnded && data.length) resize.write(data);

@@ -163,6 +163,20 @@ describe('kubelet server: exec and attach against a real containerd', () => {
     expect(r.status).toMatchObject({ status: 'Success' });
   });
 
+  it('moves megabytes both ways intact', async () => {
+    const out = await openChannels(execUrl('shell', ['sh', '-c', 'head -c 5000000 /dev/zero | tr "\\0" x']));
+    const r = await out.done;
+    expect(r.out[1]?.length).toBe(5_000_000);
+    expect(r.out[1]?.every((b) => b === 0x78)).toBe(true);
+    const input = await openChannels(execUrl('shell', ['wc', '-c'], 'stdin=true&stdout=true'));
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 48; i++) input.send(0, chunk);
+    input.closeChannel(0);
+    const w = await input.done;
+    expect(w.out[1]?.toString().trim()).toBe(String(48 * 64 * 1024));
+    expect(w.status).toMatchObject({ status: 'Success' });
+  });
+
   it('runs with a terminal and applies resize messages', async () => {
     const s = await openChannels(execUrl('shell', ['sh', '-c', 'sleep 0.5; stty size'], 'stdin=true&stdout=true&tty=true'));
     s.send(4, JSON.stringify({ Width: 123, Height: 45 }));
