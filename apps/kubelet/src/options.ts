@@ -69,7 +69,8 @@ function labelsFlag(value: string): Record<string, string> {
 }
 
 function integer(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
+  // Digits only: Number('') is 0, so an empty --port=$UNSET must not mean "any free port".
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer in ${min}-${max}, not ${value}`);
   return n;
 }

@@ -4,7 +4,7 @@
 // missing image never hangs a pod. Pulls back off per (image, pod) from 10 s doubling to 5 min.
 import { defaultPullPolicy } from '@k8ts/api';
 import type { Clock } from '@k8ts/client';
-import type { ImageService } from '@k8ts/cri';
+import { isCriError, type ImageService } from '@k8ts/cri';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 
 export type ImageResult =
@@ -54,7 +54,8 @@ export class ImagePuller {
     } catch (err) {
       const delayMs = entry ? Math.min(entry.delayMs * 2, this.maxMs) : this.initialMs;
       this.#backoff.set(key, { delayMs, failedAt: now });
-      const why = (err as Error).message;
+      // As Go prints a gRPC error ("rpc error: code = … desc = …"): upstream's waiting message and event text.
+      const why = isCriError(err) ? err.toString() : (err as Error).message;
       return {
         ok: false, reason: 'ErrImagePull', message: why,
         event: { type: 'Warning', reason: 'Failed', message: `Failed to pull image "${image}": ${why}` },

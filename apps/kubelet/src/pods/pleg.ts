@@ -5,13 +5,15 @@
 // makes the node unhealthy, as upstream's PLEG health check does.
 import type { Clock } from '@k8ts/client';
 import type { RuntimeService } from '@k8ts/cri';
+import { goDuration } from '../kuberuntime/backoff.ts';
 import { LABELS } from '../status/labels.ts';
 
 export const RELIST_THRESHOLD_MS = 3 * 60_000;
 
 export class Pleg {
   #last = new Map<string, string>();
-  #lastRelist = 0;
+  /** When the last relist succeeded; undefined before the first. */
+  #lastRelist: number | undefined;
   #first = true;
 
   constructor(
@@ -61,9 +63,11 @@ export class Pleg {
     }
   }
 
+  /** Upstream's GenericPLEG.Healthy, worded as the kubelet's runtime-state check reports it. */
   healthy(): { ok: boolean; message: string } {
+    if (this.#lastRelist === undefined) return { ok: false, message: 'PLEG is not healthy: pleg has yet to be successful' };
     const age = this.clock.now().getTime() - this.#lastRelist;
-    if (this.#lastRelist !== 0 && age <= RELIST_THRESHOLD_MS) return { ok: true, message: '' };
-    return { ok: false, message: `PLEG is not healthy: pleg was last seen active ${Math.round(age / 1000)}s ago; threshold is 3m0s` };
+    if (age <= RELIST_THRESHOLD_MS) return { ok: true, message: '' };
+    return { ok: false, message: `PLEG is not healthy: pleg was last seen active ${goDuration(age)} ago; threshold is ${goDuration(RELIST_THRESHOLD_MS)}` };
   }
 }

@@ -47,6 +47,12 @@ export function staticPod(manifest: unknown, nodeName: string, file: string): Po
     status: { phase: 'Pending' },
   };
   applyDefaults('Pod', pod);
+  // applyDefaults includes ServiceAccount admission, which never sees a static pod: upstream's
+  // names no service account unless its manifest does (upstream's API refuses a mirror pod naming one).
+  if (!given.spec?.serviceAccountName && !given.spec?.serviceAccount) {
+    delete pod.spec!.serviceAccountName;
+    delete pod.spec!.serviceAccount;
+  }
   return pod;
 }
 

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@k8ts/client';
-import type { ContainerStatus, ImageService, Mount, PodSandboxConfig, RuntimeService } from '@k8ts/cri';
+import { isCriError, type ContainerStatus, type ImageService, type Mount, type PodSandboxConfig, type RuntimeService } from '@k8ts/cri';
 import type { Logger } from 'pino';
 import type { Container, Pod, PodStatus, Service } from 'kubernetes-types/core/v1';
 import { computePodActions, type RuntimePodStatus } from '../kuberuntime/actions.ts';
@@ -177,7 +177,8 @@ export class PodSync {
         await this.#writeEtcHosts(pod);
         sandboxId = await this.d.runtime.runPodSandbox(config);
       } catch (err) {
-        const message = `Failed to create pod sandbox: ${(err as Error).message}`;
+        // Upstream prints the gRPC error whole: "rpc error: code = … desc = …".
+        const message = `Failed to create pod sandbox: ${isCriError(err) ? err.toString() : (err as Error).message}`;
         this.d.events.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
         this.d.log.warn({ pod: formatPod(pod), err: (err as Error).message }, 'sandbox failed');
         return this.#result(pod, await readPodRuntime(this.d.runtime, uid), { requeueAfterMs: 2_000 });
@@ -312,7 +313,8 @@ export class PodSync {
     if (image.event) this.d.events.event(pod, image.event.type, image.event.reason, image.event.message);
     if (!image.ok) {
       wait(image.reason, image.message);
-      if (image.event?.type === 'Warning') this.d.events.event(pod, 'Warning', 'Failed', `Error: ${image.reason}`);
+      // Every failed image step, back-off included, as upstream's startContainer reports it.
+      this.d.events.event(pod, 'Warning', 'Failed', `Error: ${image.reason}`);
       return image.reason === 'ErrImageNeverPull' || image.reason === 'InvalidImageName' ? 10_000 : 1_000;
     }
 
@@ -364,7 +366,8 @@ export class PodSync {
     if (postStart) {
       const hook = await runHook(postStart, pod, container, id, podIPs[0] ?? hostIPs[0] ?? '', podGracePeriod(pod), this.d.runtime, this.d.clock);
       if (!hook.ok) {
-        this.d.events.event(pod, 'Warning', 'FailedPostStartHook', hook.message);
+        // As upstream: the event does not carry the hook's output (it may hold secrets); the waiting message does.
+        this.d.events.event(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
         wait(WAITING.postStartHookError, hook.message);
         await this.d.runtime.stopContainer(id, podGracePeriod(pod)).catch(() => undefined);
       }
@@ -445,7 +448,10 @@ export class PodSync {
     const preStop = spec?.lifecycle?.preStop ?? parseHandler(c.annotations?.[ANNOTATIONS.preStopHandler]);
     if (preStop && c.state === 'CONTAINER_RUNNING') {
       const hook = await runHook(preStop, pod, spec ?? { name }, c.id, pod.status?.podIP ?? '', grace, this.d.runtime, this.d.clock);
-      if (!hook.ok) this.d.events.event(pod, 'Warning', 'FailedPreStopHook', hook.message);
+      if (!hook.ok) {
+        this.d.log.warn({ pod: formatPod(pod), container: name, err: hook.message }, 'preStop hook failed');
+        this.d.events.event(pod, 'Warning', 'FailedPreStopHook', 'PreStopHook failed');
+      }
       const spent = Math.floor((this.d.clock.now().getTime() - started) / 1000);
       grace = Math.max(grace - spent, MINIMUM_GRACE_PERIOD_SECONDS);
     }

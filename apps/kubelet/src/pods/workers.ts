@@ -9,6 +9,8 @@ interface Entry {
   again: boolean;
   timer?: { cancel(): void; at: number };
   failures: number;
+  /** forget() came while the sync ran: drop the entry when it ends. */
+  forgotten?: boolean;
 }
 
 /** Resolves to a delay after which the pod wants another sync, or undefined. */
@@ -31,6 +33,7 @@ export class PodWorkers {
   update(uid: string, afterMs = 0): void {
     if (this.#stopped) return;
     const e = this.#entry(uid);
+    e.forgotten = false;
     if (afterMs > 0) return this.#schedule(uid, e, afterMs);
     e.timer?.cancel();
     delete e.timer;
@@ -41,11 +44,17 @@ export class PodWorkers {
     void this.#run(uid, e);
   }
 
-  /** Forgets a pod whose clean-up is done (a later update starts afresh). */
+  /**
+   * Forgets a pod whose clean-up is done (a later update starts afresh). Called from inside the
+   * pod's own sync — as the kubelet does after clean-up — the entry goes when that sync ends.
+   */
   forget(uid: string): void {
     const e = this.#entries.get(uid);
-    e?.timer?.cancel();
-    if (e && !e.running) this.#entries.delete(uid);
+    if (!e) return;
+    e.timer?.cancel();
+    delete e.timer;
+    if (e.running) e.forgotten = true;
+    else this.#entries.delete(uid);
   }
 
   /** Pods with a sync running or scheduled. */
@@ -93,6 +102,10 @@ export class PodWorkers {
       }
     } while (e.again && !this.#stopped);
     e.running = false;
+    if (e.forgotten) {
+      if (this.#entries.get(uid) === e) this.#entries.delete(uid);
+      return;
+    }
     if (requeue !== undefined && !this.#stopped) this.#schedule(uid, e, requeue);
   }
 }
