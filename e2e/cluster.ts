@@ -31,7 +31,8 @@ export async function until(f: () => boolean, ms = 20_000): Promise<void> {
   }
 }
 
-export async function upCluster(): Promise<Cluster> {
+/** `nodes`: real nodes (containerd + kubelet) to start; 0 (the default here) is the control plane only. */
+export async function upCluster(o: { nodes?: number } = {}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-e2e-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const apiserverPort = await freePort();
@@ -42,7 +43,8 @@ export async function upCluster(): Promise<Cluster> {
   const k8ts = (...args: string[]) => run(join(ROOT, 'k8ts'), args, { cwd: ROOT, env: { ...process.env }, maxBuffer: 16 << 20 });
   try {
     await k8ts('up', ...stateArgs, '--etcd-port', String(etcdPort), '--apiserver-port', String(apiserverPort),
-      '--scheduler-port', String(schedulerPort), '--controller-manager-port', String(controllerManagerPort), '--kubeconfig', kubeconfig);
+      '--scheduler-port', String(schedulerPort), '--controller-manager-port', String(controllerManagerPort), '--kubeconfig', kubeconfig,
+      '--nodes', String(o.nodes ?? 0));
   } catch (e) {
     // A failed `up` stops what it started; its state directory still needs removing.
     await k8ts('down', ...stateArgs).catch(() => undefined);
