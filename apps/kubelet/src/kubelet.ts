@@ -114,6 +114,8 @@ export class Kubelet {
   #static = new Map<string, Pod>();
   /** When each pod was first seen, for the start-duration metric. */
   readonly #firstSeen = new Map<string, number>();
+  /** Pods whose next sync re-reads their configMap/secret volumes. */
+  readonly #refreshVolumes = new Set<string>();
   #machine: MachineInfo | undefined;
   /** Shared with PodSync; run() adds the host's resolv.conf once it has read it. */
   readonly #sandbox: NodeSandboxSettings;
@@ -220,7 +222,10 @@ export class Kubelet {
     if (this.#c.staticPodPath) tasks.push(this.#loop(signal, STATIC_POD_CHECK_MS, () => this.#readStaticPods()));
     tasks.push(this.#pleg.run(this.#c.relistMs, signal, (err) => log.warn({ err: (err as Error).message }, 'PLEG relist failed'), (uids) => this.#housekeeping(uids)));
     tasks.push(this.#loop(signal, this.#c.syncMs, async () => {
-      for (const p of this.pods()) this.#workers.update(p.metadata?.uid ?? '');
+      for (const p of this.pods()) {
+        this.#refreshVolumes.add(p.metadata?.uid ?? '');
+        this.#workers.update(p.metadata?.uid ?? '');
+      }
     }));
     await Promise.allSettled(tasks);
     this.#probes.stop();
@@ -241,7 +246,9 @@ export class Kubelet {
       return undefined;
     }
     if (!this.#firstSeen.has(uid)) this.#firstSeen.set(uid, started);
-    const result = await this.#sync.sync(pod, { refreshVolumes: true });
+    // configMap/secret volume content is re-read on the periodic resync only, as upstream's sync loop does.
+    const refreshVolumes = this.#refreshVolumes.delete(uid);
+    const result = await this.#sync.sync(pod, { refreshVolumes });
     const apiPod = this.#apiPodFor(pod);
     if (apiPod) {
       const terminating = !!pod.metadata?.deletionTimestamp;
