@@ -205,8 +205,9 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
       log.debug({ err: e.message, path: target.path }, 'kubelet stream connection failed');
       socket.destroy();
     });
+    // A side that ends is ended on the other by pipe() once its bytes are written; one that
+    // fails or goes away takes the other down at once.
     socket.once('error', () => upstream.destroy());
     socket.once('close', () => upstream.destroy());
-    upstream.once('close', () => socket.destroy());
   });
 }

@@ -48,3 +48,46 @@ export async function runningContainer(runtime: RuntimeService, pod: Pod, contai
   if (!running) throw new ApiError(404, 'NotFound', `container not found ("${container}")`);
   return running;
 }
+
+const bare = (containerID: string | undefined) => containerID?.replace(/^[a-z0-9-]+:\/\//, '') ?? '';
+
+/**
+ * The attempt whose log a request means (upstream validateContainerLogStatus). With the
+ * container's status in the pod: `previous` is lastState.terminated; otherwise the running or
+ * terminated attempt, or — waiting to restart — the last terminated one. Without a status (or
+ * when the runtime no longer has that attempt), the runtime's newest attempt, or the one before.
+ */
+export function logAttempt(pod: Pod, container: string, previous: boolean, attempts: CriContainer[]): CriContainer {
+  const podName = pod.metadata?.name ?? '';
+  const s = pod.status;
+  const status = [...(s?.containerStatuses ?? []), ...(s?.initContainerStatuses ?? []), ...(s?.ephemeralContainerStatuses ?? [])].find((c) => c.name === container);
+  const byId = (id: string) => (id ? attempts.find((a) => a.id === id) : undefined);
+  const fail = (message: string) => new ApiError(400, 'BadRequest', message);
+  if (status) {
+    const { state, lastState } = status;
+    let id = '';
+    if (previous) {
+      id = bare(lastState?.terminated?.containerID);
+      if (!id) throw fail(`previous terminated container "${container}" in pod "${podName}" not found`);
+    } else if (state?.running) {
+      id = bare(status.containerID);
+    } else if (state?.terminated) {
+      id = bare(state.terminated.containerID) || bare(lastState?.terminated?.containerID);
+      if (!id) throw fail(`container "${container}" in pod "${podName}" is terminated`);
+    } else if (lastState?.terminated) {
+      id = bare(lastState.terminated.containerID);
+      if (!id) throw fail(`container "${container}" in pod "${podName}" is terminated`);
+    } else if (state?.waiting) {
+      const reason = state.waiting.reason ?? '';
+      if (reason === 'ErrImagePull') throw fail(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
+      if (reason === 'ImagePullBackOff') throw fail(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
+      if (!attempts.length) throw fail(`container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
+    }
+    const found = byId(id);
+    if (found) return found;
+  }
+  const target = previous ? attempts[1] : attempts[0];
+  if (target) return target;
+  if (previous) throw fail(`previous terminated container "${container}" in pod "${podName}" not found`);
+  throw fail(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
+}

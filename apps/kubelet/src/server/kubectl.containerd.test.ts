@@ -127,6 +127,13 @@ describe('kubectl logs, exec, attach and port-forward through the API server and
     expect(failed.stderr).toContain('command terminated with exit code 3');
   });
 
+  it('kubectl exec carries megabytes through the API server intact', async () => {
+    const r = await kubectlRun(['exec', 'web', '-c', 'shell', '--', 'sh', '-c', 'head -c 3000000 /dev/zero | tr "\\0" x']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(3_000_000);
+    expect(/^x+$/.test(r.stdout)).toBe(true);
+  });
+
   it('kubectl exec -i feeds stdin and ends when it does', async () => {
     const r = await kubectlRun(['exec', '-i', 'web', '-c', 'shell', '--', 'sh', '-c', 'tr a-z A-Z; echo "[done]"'], 'hello stdin\n');
     expect(r).toMatchObject({ code: 0, stdout: 'HELLO STDIN\n[done]\n' });

@@ -94,7 +94,9 @@ export function bridgeRemoteCommand(ws: WebSocket, protocol: string, session: Sp
     error.on('error', () => done(error));
     for (const s of [stdin, resize]) s?.on('error', () => undefined);
 
-    session.on('close', () => finish('runtime connection closed'));
+    // The runtime's connection closing ends every stream, but their buffered data still has to
+    // reach the client: finish when the streams have ended, not here.
+    session.on('close', () => log.debug('runtime connection closed'));
     session.on('error', (e) => log.warn({ err: e.message }, 'streaming server connection failed'));
 
     ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { containerAttempts, findPod, requireSpecContainer, runningContainer } from './containers.ts';
+import { containerAttempts, findPod, logAttempt, requireSpecContainer, runningContainer } from './containers.ts';
 import { boolParam, refuseUpgrade, sendJson, sendStatus, sendText } from './http.ts';
 import { parseLogOptions, readLog } from './logs.ts';
 import { dialPortForward, PORTFORWARD_PROTOCOLS, servePortForward, SPDY_PORTFORWARD, WS_PORTFORWARD } from './portforward.ts';
@@ -126,13 +126,8 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     const opts = parseLogOptions(q, new Date());
     const pod = findPod(o.pods(), namespace, podName);
     requireSpecContainer(pod, container);
-    const attempts = await containerAttempts(o.runtime, pod, container);
-    const target = opts.previous ? attempts[1] : attempts[0];
+    const target = logAttempt(pod, container, opts.previous, await containerAttempts(o.runtime, pod, container));
     const waiting = new ApiError(400, 'BadRequest', `container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
-    if (!target) {
-      if (opts.previous) throw new ApiError(400, 'BadRequest', `previous terminated container "${container}" in pod "${podName}" not found`);
-      throw waiting;
-    }
     const path = (await o.runtime.containerStatus(target.id)).status?.log_path ?? '';
     if (!path) throw waiting;
     try {
@@ -252,7 +247,15 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       req.headers['sec-websocket-protocol'] = offeredProtocols(req).map((p) => p.replaceAll('/', '-')).join(', ');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      void serve(ws).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'stream failed')).finally(() => ws.terminate());
+      void serve(ws).catch((e: unknown) => log.warn({ err: (e as Error).message }, 'stream failed')).finally(() => {
+        // serve() has closed it (the close frame follows what is still buffered); a client that
+        // never answers the close is cut off.
+        if (ws.readyState === ws.OPEN) ws.close(1000);
+        if (ws.readyState === ws.CLOSED) return;
+        const t = setTimeout(() => ws.terminate(), 10_000);
+        t.unref();
+        ws.once('close', () => clearTimeout(t));
+      });
     });
   };
 

@@ -7,7 +7,13 @@ import type { SpdySession } from './session.ts';
 
 export function relayStreams(client: SpdySession, runtime: SpdySession): void {
   client.on('stream', (s) => {
-    const twin = runtime.open({ ...s.headers });
+    let twin;
+    try {
+      twin = runtime.open({ ...s.headers });
+    } catch {
+      s.reset(RST.REFUSED_STREAM); // the runtime's connection is gone
+      return;
+    }
     s.reply({}); // the twin holds what the client writes until the runtime replies
     const swallow = () => undefined;
     s.on('error', swallow);

@@ -145,6 +145,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private readonly queue: RawFrame[] = [];
   private readonly blocked = new Set<SpdyStream>();
   private pumping = false;
+  /** the transport ended; close once the queue is processed */
+  private ending = false;
   private nextId: number;
   private lastPeerStream = 0;
   private closed = false;
@@ -167,10 +169,20 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     void this.pump();
   }
 
-  /** The transport ended: every stream ends with it. */
+  /**
+   * The transport ended: every stream ends with it — once the frames already received are
+   * processed (a peer often writes its last data, FIN and close together).
+   */
   transportClosed(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    if (!this.pumping) this.finalize();
+  }
+
+  private finalize(): void {
     if (this.closed) return;
     this.closed = true;
+    this.queue.length = 0;
     for (const s of [...this.streams.values()]) s.terminate();
     this.streams.clear();
     this.inflater.close();
@@ -179,7 +191,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
 
   /** Opens a stream (SYN_STREAM); the peer's SYN_REPLY arrives as the stream's 'reply' event. */
   open(headers: Headers, fin = false): SpdyStream {
-    if (this.closed) throw new Error('spdy: session closed');
+    if (this.closed || this.ending) throw new Error('spdy: session closed');
     const id = this.nextId;
     this.nextId += 2;
     const s = new SpdyStream(this, id, headers, true);
@@ -189,12 +201,12 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     return s;
   }
 
-  /** GOAWAY, then the transport is closed. */
+  /** GOAWAY, then the transport is closed; what the peer still sends is dropped. */
   close(): void {
     if (this.closed) return;
     this.send(goAwayFrame(this.lastPeerStream));
     this.transport.close();
-    this.transportClosed();
+    this.finalize();
   }
 
   get streamCount(): number {
@@ -203,7 +215,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
 
   /** @internal */
   send(bytes: Buffer, done?: (err?: Error | null) => void): void {
-    if (this.closed) {
+    if (this.closed || this.ending) {
       done?.(new Error('spdy: session closed'));
       return;
     }
@@ -234,7 +246,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     if (this.closed) return;
     this.emit('error', err);
     this.transport.close();
-    this.transportClosed();
+    this.finalize();
   }
 
   private async pump(): Promise<void> {
@@ -251,6 +263,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     } finally {
       this.pumping = false;
     }
+    if (this.ending) this.finalize();
   }
 
   private onData(id: number, data: Buffer, fin: boolean): void {
