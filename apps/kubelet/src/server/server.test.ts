@@ -90,6 +90,7 @@ describe('routes', () => {
     expect(m.text).toContain('k8ts_test_gauge 3');
     expect(m.type).toBe(registry.contentType);
     expect((await get('/nope')).json()).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
+    expect((await get('/containerLogs/default/%E0%A4%A/main')).json()).toMatchObject({ code: 400, reason: 'BadRequest' });
     expect((await get('/exec/default/p/main?command=ls')).json()).toMatchObject({ code: 400, message: 'Upgrade request required' });
   });
 });

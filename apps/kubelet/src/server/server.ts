@@ -70,6 +70,15 @@ function offeredProtocols(req: IncomingMessage): string[] {
 
 const notFound = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
+/** The path's segments, decoded; a malformed escape is the client's error. */
+function segments(url: URL): string[] {
+  try {
+    return url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new ApiError(400, 'BadRequest', `invalid path ${JSON.stringify(url.pathname)}`);
+  }
+}
+
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const log = o.log.child({ subsystem: 'server' });
   const rates = new CpuRates();
@@ -88,8 +97,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const [root, ...rest] = parts;
+    const [root, ...rest] = segments(url);
     const method = req.method ?? 'GET';
     switch (root) {
       case 'healthz':
@@ -165,8 +173,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
 
   const upgrade = async (req: IncomingMessage & Chosen, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://kubelet');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const [root, ...rest] = parts;
+    const [root, ...rest] = segments(url);
     const q = url.searchParams;
     if (root !== 'exec' && root !== 'attach' && root !== 'portForward') throw notFound();
     const target = streamTarget(rest, root !== 'portForward');
