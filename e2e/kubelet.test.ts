@@ -3,11 +3,11 @@
 // crash loops with back-off, probes, init containers, env and every volume kind, OOMKilled,
 // graceful delete, run-to-completion pods, static pods with mirror pods, a kubelet killed with
 // SIGKILL and restarted, containerd stopped and started.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upCluster, type Cluster } from './cluster.ts';
+import { KUBECTL, upCluster, type Cluster } from './cluster.ts';
 
 let c: Cluster;
 
@@ -108,6 +108,29 @@ spec:
     expect(r.stderr).toContain('err');
     const piped = await c.kubectl(['exec', '-i', web, '--', 'tr', 'a-z', 'A-Z'], { input: 'shout\n' });
     expect(piped.stdout).toBe('SHOUT\n');
+  }, 90_000);
+
+  it('forwards a local port to a pod (kubectl port-forward) and attaches to a container\'s stdin (kubectl attach -i)', async () => {
+    const web = (await json('get', 'pods', '-l', 'app=web')).items[0].metadata.name;
+    const child = spawn(KUBECTL, ['port-forward', `pod/${web}`, ':8080'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: c.dir, KUBECONFIG: c.kubeconfig } });
+    try {
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      const port = await eventually('port-forward listening', async () => /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1], 30_000);
+      const body = await (await fetch(`http://127.0.0.1:${port}/index.html`)).text();
+      expect(body.trim()).toBe(web);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: reader}
+spec:
+  containers: [{name: reader, image: busybox:1.36, command: [sh, -c, 'read line; echo "got $line"; sleep 3600'], stdin: true}]
+`);
+    await eventually('reader Ready', async () => ready(await pod('reader')), 60_000);
+    await c.kubectl(['attach', '-i', 'reader'], { input: 'hello\n', allowFail: true });
+    await eventually('reader echoed', async () => (await kubectl('logs', 'reader')) === 'got hello\n', 20_000);
   }, 90_000);
 
   it('restarts a crashing container with back-off: RESTARTS grows, STATUS shows CrashLoopBackOff', async () => {
