@@ -112,8 +112,10 @@ export class Kubelet {
   readonly #metrics: ReturnType<typeof kubeletMetrics>;
   /** Static pods by uid, as last read from the manifest directory. */
   #static = new Map<string, Pod>();
-  /** When each pod was first seen, for the start-duration metric. */
+  /** When each pod not yet Running was first seen, for the start-duration metric. */
   readonly #firstSeen = new Map<string, number>();
+  /** Pods whose start was measured (or that were already running when first seen). */
+  readonly #started = new Set<string>();
   /** Pods whose next sync re-reads their configMap/secret volumes. */
   readonly #refreshVolumes = new Set<string>();
   #machine: MachineInfo | undefined;
@@ -241,11 +243,12 @@ export class Kubelet {
       if (this.#sync.knows(uid) || (await this.#runtimeHas(uid))) await this.#sync.cleanup(uid);
       this.#status.forget(uid);
       this.#firstSeen.delete(uid);
+      this.#started.delete(uid);
       this.#workers.forget(uid);
       this.#metrics.podWorkerDuration.observe({ operation: 'cleanup' }, (this.#d.clock.now().getTime() - started) / 1000);
       return undefined;
     }
-    if (!this.#firstSeen.has(uid)) this.#firstSeen.set(uid, started);
+    if (!this.#firstSeen.has(uid) && !this.#started.has(uid)) this.#firstSeen.set(uid, started);
     // configMap/secret volume content is re-read on the periodic resync only, as upstream's sync loop does.
     const refreshVolumes = this.#refreshVolumes.delete(uid);
     const result = await this.#sync.sync(pod, { refreshVolumes });
@@ -255,9 +258,11 @@ export class Kubelet {
       await this.#status.set(apiPod, result.status, { couldHaveRunningContainers: !result.stopped });
       if (terminating && result.stopped && !this.#isStatic(pod)) await this.#status.delete(apiPod);
     }
-    if (result.status.phase === 'Running' && this.#firstSeen.get(uid) !== -1) {
-      this.#metrics.podStartDuration.observe((this.#d.clock.now().getTime() - (this.#firstSeen.get(uid) ?? started)) / 1000);
-      this.#firstSeen.set(uid, -1);
+    const firstSeen = this.#firstSeen.get(uid);
+    if (result.status.phase === 'Running' && firstSeen !== undefined) {
+      this.#metrics.podStartDuration.observe((this.#d.clock.now().getTime() - firstSeen) / 1000);
+      this.#firstSeen.delete(uid);
+      this.#started.add(uid);
     }
     this.#metrics.podWorkerDuration.observe({ operation: 'sync' }, (this.#d.clock.now().getTime() - started) / 1000);
     // A terminating pod whose containers still run is looked at again soon (the stop may still be under way).
@@ -291,6 +296,11 @@ export class Kubelet {
     const wanted = new Set(this.pods().map((p) => p.metadata?.uid ?? ''));
     for (const uid of runtimeUids) if (!wanted.has(uid)) this.#workers.update(uid);
     this.#metrics.runningPods.set(runtimeUids.size);
+    // Upstream's label values: running, exited, created, unknown.
+    this.#metrics.runningContainers.reset();
+    for (const [state, n] of Object.entries(this.#pleg.containerStates)) {
+      this.#metrics.runningContainers.set({ container_state: state.replace(/^CONTAINER_/, '').toLowerCase() }, n);
+    }
   }
 
   async #readStaticPods(): Promise<void> {

@@ -15,6 +15,8 @@ export class Pleg {
   /** When the last relist succeeded; undefined before the first. */
   #lastRelist: number | undefined;
   #first = true;
+  /** Containers by CRI state at the last relist (kubelet_running_containers). */
+  containerStates: Record<string, number> = {};
 
   constructor(
     private readonly runtime: Pick<RuntimeService, 'listPodSandbox' | 'listContainers'>,
@@ -33,7 +35,9 @@ export class Pleg {
       pods.add(uid);
       now.set(`s/${s.id}`, `${uid} ${s.state}`);
     }
+    const states: Record<string, number> = {};
     for (const c of containers) {
+      states[c.state] = (states[c.state] ?? 0) + 1;
       const uid = c.labels?.[LABELS.podUid] ?? '';
       if (!uid) continue;
       pods.add(uid);
@@ -43,6 +47,7 @@ export class Pleg {
     for (const [id, v] of now) if (this.#last.get(id) !== v) changed.add(v.split(' ')[0]!);
     for (const [id, v] of this.#last) if (!now.has(id)) changed.add(v.split(' ')[0]!);
     this.#last = now;
+    this.containerStates = states;
     this.#lastRelist = this.clock.now().getTime();
     // The first relist only learns the state; the kubelet syncs every pod once at start anyway.
     if (!this.#first) for (const uid of changed) this.onChange(uid);

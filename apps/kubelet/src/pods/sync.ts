@@ -148,7 +148,7 @@ export class PodSync {
     //    restart, the ones it adopted).
     let rt = await readPodRuntime(this.d.runtime, uid);
     this.#tellProber(uid, rt);
-    const actions = computePodActions(pod, rt, this.#probeFailures(pod, rt));
+    const actions = computePodActions(pod, rt, this.#probeFailures(rt));
 
     // 4. Kill.
     if (actions.killPod) {
@@ -281,14 +281,13 @@ export class PodSync {
     return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === name);
   }
 
-  #probeFailures(pod: Pod, rt: RuntimePodStatus) {
+  #probeFailures(rt: RuntimePodStatus) {
     const livenessFailed = new Set<string>();
     const startupFailed = new Set<string>();
     for (const c of running(rt)) {
       if (this.d.probes.liveness.get(c.id) === 'Failure') livenessFailed.add(nameOf(c));
       if (this.d.probes.startup.get(c.id) === 'Failure') startupFailed.add(nameOf(c));
     }
-    void pod;
     return { livenessFailed, startupFailed };
   }
 
