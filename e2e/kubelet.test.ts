@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildBusyboxImage } from '@k8ts/cri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL, upCluster, type Cluster } from './cluster.ts';
 
@@ -131,6 +132,17 @@ spec:
     await eventually('reader Ready', async () => ready(await pod('reader')), 60_000);
     await c.kubectl(['attach', '-i', 'reader'], { input: 'hello\n', allowFail: true });
     await eventually('reader echoed', async () => (await kubectl('logs', 'reader')) === 'got hello\n', 20_000);
+  }, 90_000);
+
+  it('runs an image imported with ./k8ts load-image (no registry needed)', async () => {
+    const image = await buildBusyboxImage({ names: ['example.local/hello:1.0'] });
+    const archive = join(c.dir, 'hello.tar');
+    writeFileSync(archive, image.archive);
+    const { stdout } = await c.k8ts('load-image', '--state-dir', join(c.dir, 'state'), archive);
+    expect(stdout.match(/imported into k8ts-node-\d+/g)).toHaveLength(2);
+    await kubectl('run', 'hello', '--image=example.local/hello:1.0', '--restart=Never', '--', 'echo', 'hello from a loaded image');
+    await eventually('hello Succeeded', async () => (await pod('hello')).status?.phase === 'Succeeded', 60_000);
+    expect(await kubectl('logs', 'hello')).toBe('hello from a loaded image\n');
   }, 90_000);
 
   it('restarts a crashing container with back-off: RESTARTS grows, STATUS shows CrashLoopBackOff', async () => {

@@ -38,14 +38,16 @@ describe('parseCommand', () => {
     { name: 'why with -n', argv: ['why', '-n', 'prod', 'web'], want: { kind: 'why', stateDir: '/repo/.k8ts', namespace: 'prod', pod: 'web' } },
     { name: 'why NS/NAME', argv: ['why', 'prod/web'], want: { kind: 'why', stateDir: '/repo/.k8ts', namespace: 'prod', pod: 'web' } },
     { name: '-h after a command', argv: ['up', '-h'], want: { kind: 'help' } },
+    { name: 'load-image, relative to cwd', argv: ['load-image', 'img.tar'], want: { kind: 'load-image', stateDir: '/repo/.k8ts', archive: '/home/me/img.tar' } },
   ];
   it.each(ok)('$name', ({ argv, want }) => {
     expect(parseCommand(argv, ctx)).toEqual(want);
   });
 
   const bad: { name: string; argv: string[]; message: string }[] = [
-    { name: 'no command', argv: [], message: 'missing command: one of up, down, status, why' },
-    { name: 'unknown command', argv: ['start'], message: 'unknown command "start": one of up, down, status, why' },
+    { name: 'load-image without an archive', argv: ['load-image'], message: 'load-image needs an image archive: k8ts load-image FILE.tar' },
+    { name: 'no command', argv: [], message: 'missing command: one of up, down, status, why, load-image' },
+    { name: 'unknown command', argv: ['start'], message: 'unknown command "start": one of up, down, status, why, load-image' },
     { name: 'why without a pod', argv: ['why'], message: 'why needs a pod: k8ts why [-n NAMESPACE] NAME (or NAMESPACE/NAME)' },
     { name: 'why with two pods', argv: ['why', 'a', 'b'], message: 'unexpected argument "b"' },
     { name: 'namespace twice', argv: ['why', '-n', 'x', 'y/z'], message: 'give the namespace either as NS/NAME or with -n, not both' },

@@ -30,6 +30,7 @@ export type Command =
   | { kind: 'down'; stateDir: string }
   | { kind: 'status'; stateDir: string }
   | { kind: 'why'; stateDir: string; namespace: string; pod: string }
+  | { kind: 'load-image'; stateDir: string; archive: string }
   | { kind: 'help' };
 
 /** A mistake in the command line; main prints it with the usage and exits 2. */
@@ -44,6 +45,7 @@ Commands:
   down     stop everything \`up\` started and remove its state, kubeconfig and host changes
   status   show each component and node process with its PID, port and health
   why POD  explain the scheduler's last decision for a pod: each node's filter verdict and scores
+  load-image ARCHIVE  import an OCI or docker-save image archive into every node's containerd
 
 Flags:
   --state-dir DIR        logs, PID files, etcd data and the nodes' directories (default <repo>/.k8ts)
@@ -82,8 +84,8 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   const [kind, ...extra] = positionals;
-  if (kind === undefined) throw new UsageError('missing command: one of up, down, status, why');
-  const operands = kind === 'why' ? 1 : 0;
+  if (kind === undefined) throw new UsageError('missing command: one of up, down, status, why, load-image');
+  const operands = kind === 'why' || kind === 'load-image' ? 1 : 0;
   if (extra.length > operands) throw new UsageError(`unexpected argument "${extra[operands]}"`);
   if (values.namespace !== undefined && kind !== 'why') throw new UsageError('--namespace applies to "why" only');
 
@@ -105,9 +107,14 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
       };
     case 'down':
     case 'status':
+    case 'load-image':
     case 'why': {
       const misplaced = UP_ONLY.find((f) => values[f] !== undefined);
       if (misplaced) throw new UsageError(`--${misplaced} applies to "up" only`);
+      if (kind === 'load-image') {
+        if (!extra[0]) throw new UsageError('load-image needs an image archive: k8ts load-image FILE.tar');
+        return { kind, stateDir, archive: resolve(ctx.cwd, extra[0]) };
+      }
       if (kind !== 'why') return { kind, stateDir };
       const target = extra[0];
       if (!target) throw new UsageError('why needs a pod: k8ts why [-n NAMESPACE] NAME (or NAMESPACE/NAME)');
@@ -118,7 +125,7 @@ export function parseCommand(argv: readonly string[], ctx: { repoRoot: string; c
         : { kind, stateDir, namespace: values.namespace ?? 'default', pod: a! };
     }
     default:
-      throw new UsageError(`unknown command "${kind}": one of up, down, status, why`);
+      throw new UsageError(`unknown command "${kind}": one of up, down, status, why, load-image`);
   }
 }
 

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseCommand, USAGE, UsageError } from './args.ts';
 import { down } from './down.ts';
+import { loadImage } from './load-image.ts';
 import { status } from './status.ts';
 import { up } from './up.ts';
 import { why } from './why.ts';
@@ -35,6 +36,8 @@ async function run(argv: string[]): Promise<number> {
       return status(cmd.stateDir, { out });
     case 'why':
       return why(cmd.stateDir, cmd.namespace, cmd.pod, { out });
+    case 'load-image':
+      return loadImage(cmd.stateDir, cmd.archive, { out });
   }
 }
 
