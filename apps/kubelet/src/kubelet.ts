@@ -32,6 +32,7 @@ import { StatusManager } from './pods/status-manager.ts';
 import { PodSync } from './pods/sync.ts';
 import { PodWorkers } from './pods/workers.ts';
 import type { Mounter } from './volumes/mounter.ts';
+import type { KubeletOptions } from './options.ts';
 
 const PODS = resourceFor('', 'v1', 'pods') as ResourceInfo;
 const SERVICES = resourceFor('', 'v1', 'services') as ResourceInfo;
@@ -40,28 +41,12 @@ const SECRETS = resourceFor('', 'v1', 'secrets') as ResourceInfo;
 
 /** How often the manifest directory is read (upstream fileCheckFrequency is 20 s). */
 const STATIC_POD_CHECK_MS = 5_000;
-const HOUSEKEEPING_MS = 2_000;
 
-export interface KubeletConfig {
-  nodeName: string;
-  nodeIP?: string;
-  rootDir: string;
-  podLogsDir: string;
-  podCIDR?: string;
-  clusterDNS: string[];
-  clusterDomain: string;
-  staticPodPath?: string;
-  cgroupRoot: string;
-  maxPods: number;
-  nodeLabels: Record<string, string>;
-  nodeStatusUpdateMs: number;
-  relistMs: number;
-  syncMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
+/** The kubelet's settings: its flags (options.ts) less the process's own, plus the port it serves on. */
+export type KubeletConfig = Omit<KubeletOptions, 'kubeconfig' | 'address' | 'port' | 'runtimeEndpoint' | 'hollowNodes' | 'logLevel'> & {
   /** The port the kubelet's HTTP server listens on, reported in the Node's daemonEndpoints. */
   kubeletPort: number;
-}
+};
 
 export interface KubeletDeps {
   client: Client;
