@@ -23,20 +23,26 @@ export function hollowMachine(name: string, index: number): MachineInfo {
   };
 }
 
-export function hollowKubelet(options: KubeletOptions, client: Client, log: Logger, index: number): Kubelet {
+/** Each hollow kubelet has its own API client, as each of kubemark's is a process; heartbeats share one unthrottled client. */
+export interface HollowClients {
+  client(): Client;
+  heartbeat: Client;
+}
+
+export function hollowKubelet(options: KubeletOptions, clients: HollowClients, log: Logger, index: number): Kubelet {
   const name = `${options.nodeName}-${index}`;
   const runtime = new FakeRuntime({ images: [...BUSYBOX_IMAGE_NAMES, PAUSE_IMAGE_NAME] });
   const machine = hollowMachine(name, index);
   const { staticPodPath: _none, ...rest } = options;
   return new Kubelet(
     { ...rest, nodeName: name, rootDir: join(options.rootDir, name), podLogsDir: join(options.rootDir, name, 'logs'), kubeletPort: 10250 },
-    { client, runtime, images: runtime, log: log.child({ node: name }), registry: new Registry(), machine: async () => machine, mounter: new FakeMounter(), memoryBackedContent: false },
+    { client: clients.client(), heartbeatClient: clients.heartbeat, runtime, images: runtime, log: log.child({ node: name }), registry: new Registry(), machine: async () => machine, mounter: new FakeMounter(), memoryBackedContent: false },
   );
 }
 
 /** Runs `options.hollowNodes` hollow kubelets named `<hostname-override>-<i>` until `signal` aborts. */
-export async function runHollowNodes(options: KubeletOptions, client: Client, log: Logger, signal: AbortSignal): Promise<void> {
-  const kubelets = Array.from({ length: options.hollowNodes }, (_, i) => hollowKubelet(options, client, log, i));
+export async function runHollowNodes(options: KubeletOptions, clients: HollowClients, log: Logger, signal: AbortSignal): Promise<void> {
+  const kubelets = Array.from({ length: options.hollowNodes }, (_, i) => hollowKubelet(options, clients, log, i));
   log.info({ nodes: kubelets.length }, 'hollow nodes starting');
   await Promise.all(kubelets.map((k) => k.run(signal)));
 }

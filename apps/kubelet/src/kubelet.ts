@@ -50,6 +50,11 @@ export type KubeletConfig = Omit<KubeletOptions, 'kubeconfig' | 'address' | 'por
 
 export interface KubeletDeps {
   client: Client;
+  /**
+   * Node status and Lease go through this one (upstream's heartbeat client: not rate limited),
+   * so a burst of pod writes can never delay the heartbeat that keeps the node alive. Default: client.
+   */
+  heartbeatClient?: Client;
   runtime: RuntimeService;
   images: ImageService;
   log: Logger;
@@ -122,7 +127,7 @@ export class Kubelet {
     this.#events = new EventRecorder({ client, component: 'kubelet', instance: config.nodeName, clock, onError: onError('event') });
     const machine = deps.machine ?? (() => machineInfo({ rootDir: config.rootDir, hostname: config.nodeName, ...(config.nodeIP ? { nodeIP: config.nodeIP } : {}) }));
     this.agent = new NodeAgent({
-      nodeName: config.nodeName, api: nodeApi(client), leases: leasePort(client), runtime: deps.runtime, images: deps.images,
+      nodeName: config.nodeName, api: nodeApi(deps.heartbeatClient ?? client), leases: leasePort(deps.heartbeatClient ?? client), runtime: deps.runtime, images: deps.images,
       machine: async () => (this.#machine = await machine()), clock, kubeletPort: config.kubeletPort, statusUpdateMs: config.nodeStatusUpdateMs,
       labels: config.nodeLabels, ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
       onError: (what, err) => log.warn({ err: (err as Error).message }, `node ${what} failed`),

@@ -26,18 +26,25 @@ async function main() {
   }
   const dest = destination({ sync: false, minLength: 4096 });
   const log = pino({ level: options.logLevel, base: { component: 'kubelet', node: options.nodeName } }, dest);
-  const client = new Client({ config: kubeconfig, userAgent: `kubelet/v1.32.0-k8ts (${options.nodeName})`, qps: 50, burst: 100 });
+  // Upstream's kubelet defaults: 50 QPS / burst 100 for pods, events and status; heartbeats unthrottled.
+  const userAgent = `kubelet/v1.32.0-k8ts (${options.nodeName})`;
+  const newClient = () => new Client({ config: kubeconfig, userAgent, qps: 50, burst: 100 });
+  const clients: Client[] = [];
+  const made = (c: Client) => (clients.push(c), c);
+  const heartbeatClient = made(new Client({ config: kubeconfig, userAgent, qps: Infinity }));
+  const closeClients = () => clients.forEach((c) => c.close());
 
   if (options.hollowNodes > 0) {
-    await runUntilSignalled((signal) => runHollowNodes(options, client, log, signal), {
+    await runUntilSignalled((signal) => runHollowNodes(options, { client: () => made(newClient()), heartbeat: heartbeatClient }, log, signal), {
       onSignal: (signal) => log.info({ signal }, 'shutting down'),
       cleanup: () => {
-        client.close();
+        closeClients();
         dest.flushSync();
       },
     });
     return;
   }
+  const client = made(newClient());
 
   const runtime = new CriClient({ endpoint: options.runtimeEndpoint });
   const registry = new Registry();
@@ -51,14 +58,14 @@ async function main() {
     process.stderr.write(`kubelet: cannot listen on ${options.address}:${options.port}: ${(err as Error).message}\n`);
     process.exit(1);
   });
-  kubelet = new Kubelet({ ...options, kubeletPort: server.port }, { client, runtime, images: runtime, log, registry });
+  kubelet = new Kubelet({ ...options, kubeletPort: server.port }, { client, heartbeatClient, runtime, images: runtime, log, registry });
   log.info({ url: server.url, runtime: options.runtimeEndpoint }, 'kubelet starting');
   await runUntilSignalled((signal) => kubelet.run(signal), {
     onSignal: (signal) => log.info({ signal }, 'shutting down; containers keep running'),
     cleanup: async () => {
       await server.close();
       runtime.close();
-      client.close();
+      closeClients();
       dest.flushSync();
     },
   });

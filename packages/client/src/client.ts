@@ -20,7 +20,7 @@ import { Channel, ndjson } from './watch.ts';
 export interface ClientOptions {
   config: KubeConfigEntry;
   userAgent?: string;
-  /** Sustained requests per second (default 50). */
+  /** Sustained requests per second (default 50); Infinity turns rate limiting off (upstream's QPS -1, as the kubelet's heartbeat client uses). */
   qps?: number;
   /** Requests allowed at once above qps (default 100). */
   burst?: number;
@@ -52,7 +52,7 @@ export class Client {
   readonly #config: KubeConfigEntry;
   readonly #agent: http.Agent;
   readonly #watchAgent: http.Agent;
-  readonly #limiter: TokenBucket;
+  readonly #limiter: Pick<TokenBucket, 'wait'>;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
 
@@ -61,7 +61,9 @@ export class Client {
     this.server = new URL(opts.config.server);
     this.#userAgent = opts.userAgent ?? 'k8ts-client/v0.1.0';
     this.#timeoutMs = opts.timeoutMs ?? 60_000;
-    this.#limiter = new TokenBucket({ qps: opts.qps ?? 50, burst: opts.burst ?? 100, clock: opts.clock ?? realClock });
+    this.#limiter = opts.qps === Infinity
+      ? { wait: async () => undefined }
+      : new TokenBucket({ qps: opts.qps ?? 50, burst: opts.burst ?? 100, clock: opts.clock ?? realClock });
     const agent = (o: http.AgentOptions) =>
       this.server.protocol === 'https:' ? new https.Agent({ ...o, ...this.#tls() }) : new http.Agent(o);
     this.#agent = agent({ keepAlive: true, maxSockets: opts.maxConnections ?? 64 });
