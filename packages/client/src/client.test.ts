@@ -165,4 +165,13 @@ describe('Client rate limiting', () => {
     expect(server.requests).toHaveLength(2);
     limited.close();
   });
+
+  it('with qps Infinity (the kubelet\'s heartbeat client) never holds a request', async () => {
+    const clock = new FakeClock(0);
+    const unlimited = new Client({ config: { server: server.url }, qps: Infinity, burst: 1, clock });
+    server.respond = () => ({ status: 200, body: {} });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => unlimited.get(nodes, `n${i}`)));
+    expect(server.requests).toHaveLength(20);
+    unlimited.close();
+  });
 });
