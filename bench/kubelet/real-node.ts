@@ -24,7 +24,7 @@ const NS = 'bench';
 const CGROUP_ROOT = `/k8ts-bench-${process.pid}`;
 const SIZES = (process.env.BENCH_KUBELET_SIZES ?? '1,10,30').split(',').map(Number).filter((n) => n > 0);
 /** Rounds per size: a 1-pod round gives one sample, so small sizes are repeated. */
-const ROUNDS = (n: number) => Number(process.env.BENCH_KUBELET_ROUNDS ?? (n === 1 ? 5 : n <= 10 ? 3 : 2));
+const ROUNDS = (n: number) => Number(process.env.BENCH_KUBELET_ROUNDS ?? (n === 1 ? 20 : n <= 10 ? 3 : 2));
 const PROBE_PODS = Number(process.env.BENCH_KUBELET_PROBE_PODS ?? 10);
 const BUSYBOX_REF = 'docker.io/library/busybox:1.36';
 

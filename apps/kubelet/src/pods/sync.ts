@@ -510,6 +510,9 @@ export class PodSync {
       status.message = state.terminal.message;
     }
     state.lastStatus = status;
+    // Upstream's UpdatePodStatus: a running container not yet ready has its readiness probe run
+    // now, not at the worker's next tick, so Ready follows Running without waiting a period.
+    for (const c of status.containerStatuses ?? []) if (c.state?.running && !c.ready) this.d.probes.containerStatus(uid, c.name);
     if (status.podIP && !pod.spec?.hostNetwork) await this.#addPodIPToEtcHosts(pod, status.podIP);
     const stopped = running(rt).length === 0 && readySandboxes(rt).length === 0;
     return { status, stopped, ...(o.requeueAfterMs !== undefined ? { requeueAfterMs: o.requeueAfterMs } : {}) };
