@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimNodeIndices, releaseNodeIndex } from './claims.ts';
+import { claimedIndices, claimNodeIndices, noteBlackholes, notedBlackholes, releaseNodeIndex, takeBlackholes } from './claims.ts';
 
 describe('node index claims', () => {
   let tmp: string;
@@ -71,5 +71,36 @@ describe('node index claims', () => {
     await releaseNodeIndex(other, 1, dir);
     expect([existsSync(dir), existsSync(join(tmp, 'run'))]).toEqual([false, false]);
     await releaseNodeIndex(other, 1, dir); // again: nothing there
+  });
+});
+
+describe('shared blackhole routes', () => {
+  let tmp: string;
+  beforeEach(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'k8ts-routes-'));
+  });
+  afterEach(() => rm(tmp, { recursive: true, force: true }));
+
+  it('remembers the ranges k8ts added, across clusters, until the last one takes them', async () => {
+    const dir = join(tmp, 'nodes');
+    expect(await notedBlackholes(dir)).toEqual([]);
+    await noteBlackholes(['10.244.0.0/16', '10.96.0.0/16'], dir);
+    await noteBlackholes([], dir);
+    await noteBlackholes(['10.96.0.0/16'], dir);
+    expect(await notedBlackholes(dir)).toEqual(['10.244.0.0/16', '10.96.0.0/16']);
+    expect(await takeBlackholes(dir)).toEqual(['10.244.0.0/16', '10.96.0.0/16']);
+    expect(await takeBlackholes(dir)).toEqual([]);
+  });
+
+  it('lists the node indices other runs still claim', async () => {
+    const dir = join(tmp, 'nodes');
+    expect(await claimedIndices(dir)).toEqual([]);
+    const state = join(tmp, 'run');
+    await mkdir(state, { recursive: true });
+    await writeFile(join(state, 'state.json'), '{}');
+    await claimNodeIndices({ stateDir: state, count: 2, dir });
+    expect(await claimedIndices(dir)).toEqual([0, 1]);
+    await releaseNodeIndex(state, 0, dir);
+    expect(await claimedIndices(dir)).toEqual([1]);
   });
 });

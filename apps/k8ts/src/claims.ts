@@ -7,7 +7,7 @@
 // leftovers (pods, cgroups, bridge) are still there until that run's `down`. /run is a tmpfs, so a
 // reboot — which also drops bridges, routes and cgroups — forgets every claim.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export const CLAIM_DIR = '/run/k8ts/nodes';
@@ -97,4 +97,38 @@ export async function releaseNodeIndex(stateDir: string, index: number, dir = CL
       if (errno(err) !== 'ENOENT') return; // ENOTEMPTY: another cluster's claims, or its lock
     }
   }
+}
+
+/** Node indices some run still claims (after our own release: other clusters' nodes). */
+export async function claimedIndices(dir = CLAIM_DIR): Promise<number[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+}
+
+// The blackhole routes are shared by every cluster on the host: the first `up` adds them, and the
+// last `down` — whichever cluster that is — removes them. The ranges k8ts itself added are listed
+// in /run/k8ts/blackholes, so a route someone else made is never taken away.
+const routesFile = (dir: string) => join(dirname(dir), 'blackholes');
+
+/** Records ranges whose blackhole route k8ts added. */
+export async function noteBlackholes(cidrs: readonly string[], dir = CLAIM_DIR): Promise<void> {
+  if (cidrs.length === 0) return;
+  await locked(dir, async () => {
+    const known = new Set(await notedBlackholes(dir));
+    for (const c of cidrs) known.add(c);
+    await writeFile(routesFile(dir), `${[...known].join('\n')}\n`);
+  });
+}
+
+export async function notedBlackholes(dir = CLAIM_DIR): Promise<string[]> {
+  return (await readFile(routesFile(dir), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+}
+
+/** Hands the noted ranges to the caller and forgets them (the last cluster removes the routes). */
+export async function takeBlackholes(dir = CLAIM_DIR): Promise<string[]> {
+  return locked(dir, async () => {
+    const noted = await notedBlackholes(dir);
+    await unlink(routesFile(dir)).catch(() => undefined);
+    return noted;
+  });
 }

@@ -24,7 +24,7 @@ import {
   stopByPid,
   type ContainerdPaths,
 } from '@k8ts/cri';
-import { releaseNodeIndex } from './claims.ts';
+import { claimedIndices, noteBlackholes, releaseNodeIndex, takeBlackholes } from './claims.ts';
 import type { ComponentSpec } from './components.ts';
 import {
   assertRouteSafe,
@@ -341,10 +341,11 @@ export const PROBE_SERVICE_IP = '10.96.200.9';
  * routes, and prove with `ip route get` that pod and service addresses cannot reach a gateway.
  * `onRoutes` hears the routes created as soon as they exist (so a crash still leaves them recorded).
  */
-export async function prepareHost(o: { run?: Exec; onRecord?: (r: HostRecord) => Promise<void> | void } = {}): Promise<HostRecord> {
+export async function prepareHost(o: { run?: Exec; onRecord?: (r: HostRecord) => Promise<void> | void; claimDir?: string } = {}): Promise<HostRecord> {
   const run = o.run ?? exec;
   const record: HostRecord = { blackholes: [], cniChainsBefore: await presentCniChains(run), ipForwardBefore: await readIpForward() };
   record.blackholes = await ensureBlackholes(run, BLACKHOLES);
+  await noteBlackholes(record.blackholes, o.claimDir);
   await o.onRecord?.(record);
   await assertRouteSafe(PROBE_POD_IP, run);
   await assertRouteSafe(PROBE_SERVICE_IP, run);
@@ -355,7 +356,7 @@ export async function prepareHost(o: { run?: Exec; onRecord?: (r: HostRecord) =>
  * After every node is gone: the CNI shared chains that were not there before and that no pod uses
  * any more, ip_forward as it was (unless another CNI bridge still needs it), and our routes.
  */
-export async function teardownHost(record: HostRecord, o: { run?: Exec; out: (line: string) => void; podCIDRs?: readonly string[] }): Promise<void> {
+export async function teardownHost(record: HostRecord, o: { run?: Exec; out: (line: string) => void; podCIDRs?: readonly string[]; claimDir?: string }): Promise<void> {
   const run = o.run ?? exec;
   const warn = (m: string) => o.out(`! host: ${m}`);
   const removableChains = CNI_CHAINS.filter((c) => !record.cniChainsBefore.includes(c));
@@ -364,5 +365,16 @@ export async function teardownHost(record: HostRecord, o: { run?: Exec; out: (li
     const others = (await linkNames(run)).filter((n) => /^(k8ts\d+|cni\d+|docker\d+|br-.*)$/.test(n));
     if (others.length === 0) await writeIpForward('0').catch((err: Error) => warn(`ip_forward: ${err.message}`));
   }
-  await removeBlackholes(run, record.blackholes);
+  // The routes are shared: while another cluster's nodes exist (a claim, or a node bridge) they
+  // stay, and the last cluster's tear-down removes every range k8ts added (claims.ts).
+  const others = [
+    ...(await claimedIndices(o.claimDir)).map((i) => `claimed node index ${i}`),
+    ...(await linkNames(run)).filter((n) => /^k8ts\d+$/.test(n)),
+  ];
+  if (others.length > 0) {
+    if (record.blackholes.length > 0) o.out(`! host: the blackhole routes stay for the nodes still running (${others.join(', ')})`);
+    return;
+  }
+  const ours = new Set([...record.blackholes, ...(await takeBlackholes(o.claimDir))]);
+  await removeBlackholes(run, [...ours]);
 }
