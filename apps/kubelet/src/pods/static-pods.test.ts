@@ -98,12 +98,13 @@ describe('readStaticPods', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads every manifest in name order, skips dotfiles, reports bad files without failing the others', async () => {
+  it('reads every manifest in name order, skips dotfiles and directories, reports bad files without failing the others', async () => {
     await writeFile(join(dir, 'b-web.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n');
     await writeFile(join(dir, 'a-db.json'), JSON.stringify(manifest()));
     await writeFile(join(dir, '.web.yaml.swp'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: swap\n');
     await writeFile(join(dir, 'c-broken.yaml'), 'kind: Pod\nmetadata: [unclosed\n');
     await writeFile(join(dir, 'd-deploy.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n');
+    await mkdir(join(dir, 'e-subdir'));
     const out = await readStaticPods(dir, 'node-1');
     expect(out.map((f) => f.file)).toEqual(['a-db.json', 'b-web.yaml', 'c-broken.yaml', 'd-deploy.yaml'].map((n) => join(dir, n)));
     expect(out.map((f) => f.pod?.metadata?.name)).toEqual(['etcd-node-1', 'web-node-1', undefined, undefined]);

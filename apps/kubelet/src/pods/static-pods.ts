@@ -60,7 +60,8 @@ export function staticPod(manifest: unknown, nodeName: string, file: string): Po
 export async function readStaticPods(dir: string, nodeName: string): Promise<StaticPodFile[]> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+    // Regular files only (upstream skips directories and dotfiles).
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.') && !e.isDirectory()).map((e) => e.name).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
