@@ -145,6 +145,19 @@ spec:
     expect(await kubectl('logs', 'hello')).toBe('hello from a loaded image\n');
   }, 90_000);
 
+  it('reports an image no node has as ErrImagePull, then ImagePullBackOff, with the runtime\'s message', async () => {
+    await kubectl('run', 'ghost', '--image=registry.invalid/ghost:1.0');
+    const seen = new Map<string, string>();
+    await eventually('ErrImagePull and ImagePullBackOff', async () => {
+      const w = (await pod('ghost')).status?.containerStatuses?.[0]?.state?.waiting;
+      if (w?.reason) seen.set(w.reason, w.message ?? '');
+      return seen.has('ErrImagePull') && seen.has('ImagePullBackOff');
+    }, 60_000);
+    expect(seen.get('ErrImagePull')).toMatch(/^rpc error: code = \w+ desc = failed to pull and unpack image "registry\.invalid\/ghost:1\.0"/);
+    expect(seen.get('ImagePullBackOff')).toBe('Back-off pulling image "registry.invalid/ghost:1.0"');
+    await kubectl('delete', 'pod', 'ghost', '--wait=false');
+  }, 90_000);
+
   it('restarts a crashing container with back-off: RESTARTS grows, STATUS shows CrashLoopBackOff', async () => {
     await kubectl('run', 'crasher', '--image=busybox:1.36', '--', 'sh', '-c', 'echo crash; exit 1');
     const row = await eventually('CrashLoopBackOff', async () => {

@@ -9,7 +9,7 @@
 //   - the node agent: registration, status and the Lease (node/).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isApiError, resourceFor, type ResourceInfo } from '@k8ts/api';
+import { canonicalJson, isApiError, resourceFor, type ResourceInfo } from '@k8ts/api';
 import { Client, dropManagedFields, EventRecorder, Informer, keyOf, leasePort, realClock, type Clock, type KubeObject } from '@k8ts/client';
 import type { ImageService, RuntimeService } from '@k8ts/cri';
 import type { Pod, Service } from 'kubernetes-types/core/v1';
@@ -199,7 +199,10 @@ export class Kubelet {
     const workerOf = (p: Pod) => (isMirrorPod(p) ? (p.metadata?.annotations?.[CONFIG_MIRROR] ?? '') : (p.metadata?.uid ?? ''));
     this.#pods.addEventHandler({
       onAdd: (p) => this.#workers.update(workerOf(p)),
-      onUpdate: (_o, p) => this.#workers.update(workerOf(p)),
+      // As upstream's pod config: a change of status alone (this kubelet's own writes, mostly) is no reason to sync.
+      onUpdate: (o, p) => {
+        if (!onlyStatusChanged(o, p)) this.#workers.update(workerOf(p));
+      },
       onDelete: (p) => {
         const pod = 'obj' in p ? p.obj : p;
         this.#workers.update(workerOf(pod));
@@ -361,6 +364,13 @@ export class Kubelet {
       await this.#d.clock.sleep(periodMs, signal).catch(() => undefined);
     }
   }
+}
+
+/** Whether two versions of a pod differ in status (and bookkeeping metadata) only. */
+export function onlyStatusChanged(a: Pod, b: Pod): boolean {
+  const { resourceVersion: _ra, managedFields: _ma, ...metaA } = a.metadata ?? {};
+  const { resourceVersion: _rb, managedFields: _mb, ...metaB } = b.metadata ?? {};
+  return canonicalJson(metaA) === canonicalJson(metaB) && canonicalJson(a.spec ?? {}) === canonicalJson(b.spec ?? {});
 }
 
 const abortPromise = (signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -10,6 +10,8 @@ import type { Container, Pod } from 'kubernetes-types/core/v1';
 export type ImageResult =
   | { ok: true; imageRef: string; event: { type: 'Normal'; reason: 'Pulled' | 'Pulling'; message: string } }
   | { ok: false; reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string;
+      /** When the pod is worth syncing again: ErrImagePull shows for half the back-off, ImagePullBackOff until it ends. */
+      retryAfterMs?: number;
       event?: { type: 'Warning' | 'Normal'; reason: 'Failed' | 'BackOff' | 'ErrImageNeverPull' | 'InspectFailed'; message: string } };
 
 /** The container's pull policy; unset (a static pod the API never defaulted) means upstream's default by tag. */
@@ -45,7 +47,8 @@ export class ImagePuller {
     const entry = this.#backoff.get(key);
     if (entry && now - entry.failedAt < entry.delayMs) {
       const message = `Back-off pulling image "${image}"`;
-      return { ok: false, reason: 'ImagePullBackOff', message, event: { type: 'Normal', reason: 'BackOff', message } };
+      const retryAfterMs = Math.max(entry.delayMs - (now - entry.failedAt), 1);
+      return { ok: false, reason: 'ImagePullBackOff', message, retryAfterMs, event: { type: 'Normal', reason: 'BackOff', message } };
     }
     try {
       const ref = await this.images.pullImage({ image });
@@ -57,7 +60,7 @@ export class ImagePuller {
       // As Go prints a gRPC error ("rpc error: code = … desc = …"): upstream's waiting message and event text.
       const why = isCriError(err) ? err.toString() : (err as Error).message;
       return {
-        ok: false, reason: 'ErrImagePull', message: why,
+        ok: false, reason: 'ErrImagePull', message: why, retryAfterMs: delayMs / 2,
         event: { type: 'Warning', reason: 'Failed', message: `Failed to pull image "${image}": ${why}` },
       };
     }

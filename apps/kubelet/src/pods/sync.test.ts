@@ -129,7 +129,8 @@ describe('PodSync.sync: containers that cannot start', () => {
         'web Warning Failed: Failed to pull image "nginx:1.25": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginx:1.25": failed to resolve reference "docker.io/library/nginx:1.25": docker.io/library/nginx:1.25: not found',
         'web Warning Failed: Error: ErrImagePull',
       ],
-      requeueAfterMs: 1000,
+      // ErrImagePull shows for half the first 10 s back-off before the pod is looked at again.
+      requeueAfterMs: 5000,
     },
     {
       name: 'an env var from a configMap that does not exist: CreateContainerConfigError',

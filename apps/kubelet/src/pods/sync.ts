@@ -208,6 +208,9 @@ export class PodSync {
     // 7. Container GC within the pod, then 8. status.
     rt = await readPodRuntime(this.d.runtime, uid);
     rt = await this.#removeOldAttempts(rt);
+    // A pod with activeDeadlineSeconds is looked at again when its deadline comes.
+    const untilDeadline = this.#untilDeadlineMs(pod);
+    if (untilDeadline !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, untilDeadline);
     return this.#result(pod, rt, requeueAfterMs === undefined ? {} : { requeueAfterMs });
   }
 
@@ -271,10 +274,15 @@ export class PodSync {
   }
 
   #deadlineExceeded(pod: Pod): boolean {
+    return this.#untilDeadlineMs(pod) === 0;
+  }
+
+  /** Time left before activeDeadlineSeconds (counted from startTime); undefined without a deadline. */
+  #untilDeadlineMs(pod: Pod): number | undefined {
     const deadline = pod.spec?.activeDeadlineSeconds;
-    const start = pod.status?.startTime;
-    if (deadline === undefined || !start) return false;
-    return this.d.clock.now().getTime() - Date.parse(start) >= deadline * 1000;
+    const start = pod.status?.startTime ?? this.#state(pod.metadata?.uid ?? '').lastStatus?.startTime;
+    if (deadline === undefined || !start) return undefined;
+    return Math.max(0, Date.parse(start) + deadline * 1000 - this.d.clock.now().getTime());
   }
 
   #specOf(pod: Pod, name: string): Container | undefined {
@@ -314,7 +322,7 @@ export class PodSync {
       wait(image.reason, image.message);
       // Every failed image step, back-off included, as upstream's startContainer reports it.
       this.d.events.event(pod, 'Warning', 'Failed', `Error: ${image.reason}`);
-      return image.reason === 'ErrImageNeverPull' || image.reason === 'InvalidImageName' ? 10_000 : 1_000;
+      return image.retryAfterMs ?? 10_000;
     }
 
     const previous = newestFirst(rt.containers.filter((c) => nameOf(c) === container.name))[0];
