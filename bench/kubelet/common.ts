@@ -22,6 +22,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * outlives the run.
  */
 export class Cleanup {
+  /** Runs `body` with a fresh Cleanup and always runs its steps afterwards (also on ^C). */
+  static async around(body: (cleanup: Cleanup) => Promise<void>): Promise<void> {
+    const cleanup = new Cleanup();
+    try {
+      await body(cleanup);
+    } finally {
+      await cleanup.run();
+    }
+  }
+
   readonly #steps: { what: string; fn: () => Promise<unknown> | unknown }[] = [];
   #running: Promise<void> | undefined;
   readonly #onSignal = (sig: NodeJS.Signals) => {

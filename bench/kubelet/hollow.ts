@@ -25,14 +25,7 @@ const BUDGET_MB = 220;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function hollowNodes(): Promise<void> {
-  const cleanup = new Cleanup();
-  try {
-    await run(cleanup);
-  } finally {
-    await cleanup.run();
-  }
-}
+export const hollowNodes = (): Promise<void> => Cleanup.around(run);
 
 async function run(cleanup: Cleanup): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-hollow-'));

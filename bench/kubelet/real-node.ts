@@ -35,14 +35,7 @@ interface Figures {
 
 const stats = (xs: number[]) => `${fmt(percentile(xs, 50), 0)} / ${fmt(percentile(xs, 99), 0)} ms`;
 
-export async function realNode(): Promise<void> {
-  const cleanup = new Cleanup();
-  try {
-    await run(cleanup);
-  } finally {
-    await cleanup.run();
-  }
-}
+export const realNode = (): Promise<void> => Cleanup.around(run);
 
 async function run(cleanup: Cleanup): Promise<void> {
   // Short: containerd's socket path must stay under 107 bytes.
