@@ -129,7 +129,7 @@ export class Kubelet {
     this.agent = new NodeAgent({
       nodeName: config.nodeName, api: nodeApi(deps.heartbeatClient ?? client), leases: leasePort(deps.heartbeatClient ?? client), runtime: deps.runtime, images: deps.images,
       machine: async () => (this.#machine = await machine()), clock, kubeletPort: config.kubeletPort, statusUpdateMs: config.nodeStatusUpdateMs,
-      labels: config.nodeLabels, ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
+      labels: config.nodeLabels, maxPods: config.maxPods, ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
       onError: (what, err) => log.warn({ err: (err as Error).message }, `node ${what} failed`),
     });
     this.#probes = new ProbeManager({

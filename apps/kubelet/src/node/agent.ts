@@ -26,6 +26,8 @@ export interface NodeAgentOptions {
   kubeletVersion?: string;
   reserved?: NodeStatusInput['reserved'];
   kubeletPort?: number;
+  /** --max-pods (default 110). */
+  maxPods?: number;
   /** Registered as spec.podCIDR(s) when the Node is created (--pod-cidr). */
   podCIDR?: string;
   /** --node-labels, added to the default labels. */
@@ -43,7 +45,7 @@ export interface NodeAgentOptions {
   onError?: (what: 'register' | 'status' | 'lease', err: unknown) => void;
 }
 
-type Defaulted = Required<Omit<NodeAgentOptions, 'reserved' | 'onError' | 'kubeletPort' | 'podCIDR' | 'labels'>> & NodeAgentOptions;
+type Defaulted = Required<Omit<NodeAgentOptions, 'reserved' | 'onError' | 'kubeletPort' | 'podCIDR' | 'labels' | 'maxPods'>> & NodeAgentOptions;
 
 export class NodeAgent {
   readonly #o: Defaulted;
@@ -114,6 +116,7 @@ export class NodeAgent {
         kubeletVersion: this.#o.kubeletVersion,
         reserved: this.#o.reserved,
         kubeletPort: this.#o.kubeletPort,
+        ...(this.#o.maxPods !== undefined ? { maxPods: this.#o.maxPods } : {}),
         now,
       });
       const due = this.#lastReport === undefined || now.getTime() - this.#lastReport >= this.#o.statusReportMs;

@@ -105,6 +105,11 @@ describe('nodeStatus resources and info', () => {
     expect(s.allocatable).toMatchObject({ ...allocatable, pods: '110' });
   });
 
+  it('reports --max-pods as capacity and allocatable pods', () => {
+    const s = nodeStatus({ machine: MACHINE, runtime: { version: VERSION, status: runtimeStatus() }, images: [], kubeletVersion: 'v1.32.0-k8ts', maxPods: 30, now: NOW });
+    expect([s.capacity?.pods, s.allocatable?.pods]).toEqual(['30', '30']);
+  });
+
   it('reports addresses, endpoints and nodeInfo', () => {
     const s = nodeStatus({ machine: MACHINE, runtime: { version: VERSION, status: runtimeStatus() }, images: [], kubeletVersion: 'v1.32.0-k8ts', now: NOW });
     expect(s.addresses).toEqual([{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: 'node-a' }]);

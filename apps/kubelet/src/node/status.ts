@@ -28,7 +28,7 @@ export function nodeStatus(input: NodeStatusInput): NodeStatus {
     'hugepages-1Gi': '0',
     'hugepages-2Mi': '0',
     memory: formatQuantity(Math.max(0, memory), 'BinarySI'),
-    pods: String(MAX_PODS),
+    pods: String(input.maxPods ?? MAX_PODS),
   });
   return {
     capacity: resources(m.cpuCores, m.memoryBytes, m.diskBytes),

@@ -42,5 +42,7 @@ export interface NodeStatusInput {
   reserved?: { cpu?: number; memory?: number; ephemeralStorage?: number };
   /** The kubelet's port for daemonEndpoints (default 10250). */
   kubeletPort?: number;
+  /** --max-pods: capacity and allocatable `pods` (default 110). */
+  maxPods?: number;
   now: Date;
 }
