@@ -24,6 +24,7 @@ import { NodeAgent } from './node/agent.ts';
 import { nodeApi } from './node/api.ts';
 import type { MachineInfo } from './node/types.ts';
 import { ProbeManager } from './prober/manager.ts';
+import { LABELS } from './status/labels.ts';
 import { isTerminalPhase } from './status/phase.ts';
 import { ImagePuller } from './pods/images.ts';
 import { Pleg } from './pods/pleg.ts';
@@ -280,7 +281,7 @@ export class Kubelet {
   }
 
   async #runtimeHas(uid: string): Promise<boolean> {
-    const selector = { label_selector: { 'io.kubernetes.pod.uid': uid } };
+    const selector = { label_selector: { [LABELS.podUid]: uid } };
     return (await this.#d.runtime.listPodSandbox(selector)).length > 0;
   }
 
