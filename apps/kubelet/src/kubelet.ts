@@ -162,7 +162,9 @@ export class Kubelet {
       services: () => this.#services.lister.list(),
       probes: this.#probes,
       backoff: new CrashLoopBackoff({ clock, initialMs: config.backoffInitialMs, maxMs: config.backoffMaxMs }),
-      puller: new ImagePuller(deps.images, clock),
+      puller: Object.assign(new ImagePuller(deps.images, clock), {
+        onPull: (pod: Pod, image: string) => this.#event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`),
+      }),
       events: { event: (pod, type, reason, message) => this.#event(pod, type, reason, message) },
       ...(deps.mounter ? { mounter: deps.mounter } : {}),
       ...(deps.memoryBackedContent !== undefined ? { memoryBackedContent: deps.memoryBackedContent } : {}),

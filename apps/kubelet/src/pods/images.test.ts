@@ -112,6 +112,18 @@ describe('ImagePuller.ensure', () => {
   });
 });
 
+describe('ImagePuller: the Pulling announcement', () => {
+  it('is made just before a pull, never for an image used as present', async () => {
+    const h = puller({ images: ['busybox:1.36'] });
+    const announced: string[] = [];
+    h.puller.onPull = (p, image) => announced.push(`${p.metadata?.name}: ${image}`);
+    await h.puller.ensure(pod(), { name: 'c', image: 'busybox:1.36' });
+    expect(announced).toEqual([]);
+    await h.puller.ensure(pod(), { name: 'c', image: 'nginx:1.25' });
+    expect(announced).toEqual([`${pod().metadata?.name}: nginx:1.25`]);
+  });
+});
+
 describe('ImagePuller back-off', () => {
   const missing: Container = { name: 'c', image: 'nginx:1.25' };
 

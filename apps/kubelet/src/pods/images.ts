@@ -21,6 +21,8 @@ export function pullPolicyOf(container: Container): 'Always' | 'IfNotPresent' | 
 }
 
 export class ImagePuller {
+  /** Told just before each pull starts (the kubelet records upstream's `Pulling image "x"` event). */
+  onPull?: (pod: Pod, image: string) => void;
   readonly #backoff = new Map<string, { delayMs: number; failedAt: number }>();
 
   constructor(
@@ -51,6 +53,7 @@ export class ImagePuller {
       return { ok: false, reason: 'ImagePullBackOff', message, retryAfterMs, event: { type: 'Normal', reason: 'BackOff', message } };
     }
     try {
+      this.onPull?.(pod, image);
       const ref = await this.images.pullImage({ image });
       this.#backoff.delete(key);
       return { ok: true, imageRef: ref, event: { type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${image}"` } };
