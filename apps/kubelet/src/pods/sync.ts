@@ -185,14 +185,17 @@ export class PodSync {
       }
     }
     const sandbox = (await this.d.runtime.podSandboxStatus(sandboxId)).status;
+    // A pod's first start: nothing but this sandbox and the containers started below exists.
+    const firstStart = actions.createSandbox && rt.sandboxes.length === 0 && rt.containers.length === 0;
     const podIPs = sandbox?.network?.ip ? [sandbox.network.ip, ...sandbox.network.additional_ips.map((a) => a.ip)] : [];
     if (podIPs[0]) this.d.probes.setPodIP(uid, podIPs[0]);
     else if (pod.spec?.hostNetwork) this.d.probes.setPodIP(uid, this.d.hostIPs()[0] ?? '');
 
     // 6. Start what should run.
     let requeueAfterMs: number | undefined;
+    const created: string[] = [];
     const start = async (container: Container) => {
-      const wait = await this.#startContainer(pod, container, rt, sandboxId, config, podIPs);
+      const wait = await this.#startContainer(pod, container, rt, sandboxId, config, podIPs, created);
       if (wait !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wait);
     };
     if (actions.nextInitContainerToStart !== null) {
@@ -205,9 +208,15 @@ export class PodSync {
       }
     }
 
-    // 7. Container GC within the pod, then 8. status.
-    rt = await readPodRuntime(this.d.runtime, uid);
-    rt = await this.#removeOldAttempts(rt);
+    // 7. Container GC within the pod, then 8. status. On a first start only the new containers
+    //    need reading (the sandbox's status is fresh); otherwise the whole pod is read again.
+    if (firstStart && sandbox) {
+      const statuses = await Promise.all(created.map((id) => this.d.runtime.containerStatus(id).then((r) => r.status)));
+      rt = { sandboxes: [sandbox], containers: statuses.filter((c): c is ContainerStatus => !!c) };
+    } else {
+      rt = await readPodRuntime(this.d.runtime, uid);
+      rt = await this.#removeOldAttempts(rt);
+    }
     // A pod with activeDeadlineSeconds is looked at again when its deadline comes.
     const untilDeadline = this.#untilDeadlineMs(pod);
     if (untilDeadline !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, untilDeadline);
@@ -304,7 +313,9 @@ export class PodSync {
    * start (back-off), undefined otherwise. Every failure is recorded as the container's
    * waiting reason and an event.
    */
-  async #startContainer(pod: Pod, container: Container, rt: RuntimePodStatus, sandboxId: string, sandbox: PodSandboxConfig, podIPs: string[]): Promise<number | undefined> {
+  async #startContainer(
+    pod: Pod, container: Container, rt: RuntimePodStatus, sandboxId: string, sandbox: PodSandboxConfig, podIPs: string[], created: string[],
+  ): Promise<number | undefined> {
     const uid = pod.metadata?.uid ?? '';
     const state = this.#state(uid);
     const wait = (reason: string, message: string) => state.waiting.set(container.name, { reason, message });
@@ -352,6 +363,7 @@ export class PodSync {
     let id: string;
     try {
       id = await this.d.runtime.createContainer(sandboxId, config, sandbox);
+      created.push(id);
     } catch (err) {
       wait(WAITING.createContainerError, (err as Error).message);
       this.d.events.event(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
