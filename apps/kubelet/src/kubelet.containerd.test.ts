@@ -2,12 +2,13 @@
 // hostNetwork pods only: no pod network exists here, so nothing is ever sent to a pod address.
 // Real processes run: exec probes, volumes on disk and tmpfs, memory limits in cgroups, signals.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
 import { Client } from '@k8ts/client';
-import { cleanupContainerd, CriClient, DEFAULT_SANDBOX_IMAGE, importBaseImages, startContainerd, type ContainerdProcess } from '@k8ts/cri';
+import { cleanupContainerd, CriClient, DEFAULT_SANDBOX_IMAGE, importBaseImages, mountsUnder, startContainerd, type ContainerdProcess } from '@k8ts/cri';
 import { startControlPlane, until, type ControlPlane } from '@k8ts/testing';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1';
 import { pino } from 'pino';
@@ -69,9 +70,19 @@ afterAll(async () => {
   if (dir) await cleanupContainerd({ nodeDir: join(dir, 'containerd'), cgroupParents: [CGROUP_ROOT] });
   client?.close();
   await cp?.stop();
-  // tmpfs volumes were unmounted by the kubelet's clean-up or cleanupContainerd; only then remove files.
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => dir && l.includes(dir));
-  if (dir && mounts.length === 0) await rm(dir, { recursive: true, force: true });
+  // The pods still running at the end kept their tmpfs volumes (secret, downwardAPI, projected,
+  // emptyDir Memory): unmount everything under the test's directory, deepest first, and remove
+  // files only when nothing is mounted there any more.
+  if (dir) {
+    for (const m of mountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), dir)) {
+      try {
+        execFileSync('umount', [m]);
+      } catch {
+        execFileSync('umount', ['-l', m]);
+      }
+    }
+    if (mountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), dir).length === 0) await rm(dir, { recursive: true, force: true });
+  }
 }, 120_000);
 
 const getPod = (name: string) => client.get<Pod>(PODS, name, 'default').catch(() => undefined);

@@ -100,6 +100,12 @@ export async function cleanupContainerd(o: CleanupOptions): Promise<CleanupRepor
   // 4. Cgroup directories, deepest first (rmdir is the only way to delete a cgroup).
   for (const dir of presentCgroups) await removeCgroupTree(dir, report);
   for (const ctrl of controllers) {
+    // containerd's own parent for sandboxes without a cgroup parent goes too once empty (another
+    // containerd's live sandboxes keep it).
+    if (ids.size > 0) {
+      const shared = join(cgroupRoot, ctrl, 'k8s.io');
+      if (await rmdirIfEmpty(shared)) report.removed.push(shared);
+    }
     for (const parent of o.cgroupParents ?? []) {
       const parts = parent.split('/').filter(Boolean);
       for (let n = parts.length - 1; n > 0; n--) {
