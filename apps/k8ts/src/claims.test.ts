@@ -90,6 +90,8 @@ describe('shared blackhole routes', () => {
     expect(await notedBlackholes(dir)).toEqual(['10.244.0.0/16', '10.96.0.0/16']);
     expect(await takeBlackholes(dir)).toEqual(['10.244.0.0/16', '10.96.0.0/16']);
     expect(await takeBlackholes(dir)).toEqual([]);
+    // Nothing claimed and no routes noted: nothing is left behind.
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('lists the node indices other runs still claim', async () => {

@@ -126,9 +126,13 @@ export async function notedBlackholes(dir = CLAIM_DIR): Promise<string[]> {
 
 /** Hands the noted ranges to the caller and forgets them (the last cluster removes the routes). */
 export async function takeBlackholes(dir = CLAIM_DIR): Promise<string[]> {
-  return locked(dir, async () => {
-    const noted = await notedBlackholes(dir);
+  if (!existsSync(routesFile(dir))) return [];
+  const noted = await locked(dir, async () => {
+    const list = await notedBlackholes(dir);
     await unlink(routesFile(dir)).catch(() => undefined);
-    return noted;
+    return list;
   });
+  // The last cluster out leaves no /run/k8ts behind.
+  for (const d of [dir, dirname(dir)]) if (!(await rmdir(d).then(() => true, () => false))) break;
+  return noted;
 }
