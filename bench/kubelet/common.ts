@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
 import { Client, dropManagedFields, Informer, type KubeObject } from '@k8ts/client';
+import { startControlPlane, writeTestKubeconfig, type ControlPlane } from '@k8ts/testing';
+import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { cpuSeconds, ROOT, rssMiB } from '../lib.ts';
 
@@ -238,4 +240,15 @@ export class ProcessSampler {
   stop(): void {
     clearInterval(this.#timer);
   }
+}
+
+/** etcd + the built API server, an unthrottled client and a kubeconfig in `dir`; all undone by `cleanup`. */
+export async function benchControlPlane(cleanup: Cleanup, dir: string): Promise<{ cp: ControlPlane; client: Client; kubeconfig: string }> {
+  const cp = await startControlPlane();
+  cleanup.push('stop the control plane', () => cp.stop());
+  const client = new Client({ config: { server: cp.url }, qps: Infinity });
+  cleanup.push('close the client', () => client.close());
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeTestKubeconfig(kubeconfig, cp.url);
+  return { cp, client, kubeconfig };
 }

@@ -7,11 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceFor, type ResourceInfo } from '@k8ts/api';
-import { Client, type Lease } from '@k8ts/client';
-import { startControlPlane, writeTestKubeconfig } from '@k8ts/testing';
+import type { Client, Lease } from '@k8ts/client';
 import type { Node } from 'kubernetes-types/core/v1';
 import { fmt, load, percentile, row } from '../lib.ts';
-import { Cleanup, NAMESPACES, NODES, PODS, PodTracker, ProcessSampler, sleepPod, startKubeletProcess } from './common.ts';
+import { benchControlPlane, Cleanup, NAMESPACES, NODES, PODS, PodTracker, ProcessSampler, sleepPod, startKubeletProcess } from './common.ts';
 
 const NODE_COUNT = Number(process.env.BENCH_KUBELET_HOLLOW_NODES ?? 100);
 const PODS_PER_NODE = Number(process.env.BENCH_KUBELET_HOLLOW_PODS ?? 30);
@@ -30,12 +29,7 @@ export const hollowNodes = (): Promise<void> => Cleanup.around(run);
 async function run(cleanup: Cleanup): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-bench-hollow-'));
   cleanup.push('remove the temp dir', () => rm(dir, { recursive: true, force: true }));
-  const cp = await startControlPlane();
-  cleanup.push('stop the control plane', () => cp.stop());
-  const client = new Client({ config: { server: cp.url }, qps: 1e6, burst: 1e6 });
-  cleanup.push('close the client', () => client.close());
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeTestKubeconfig(kubeconfig, cp.url);
+  const { cp, client, kubeconfig } = await benchControlPlane(cleanup, dir);
   await client.create(NAMESPACES, { metadata: { name: NS } });
   const total = NODE_COUNT * PODS_PER_NODE;
 

@@ -12,12 +12,11 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@k8ts/client';
 import { cleanupContainerd, CriClient, DEFAULT_SANDBOX_IMAGE, importBaseImages, mountsUnder, startContainerd, type PodSandboxConfig, type Input } from '@k8ts/cri';
-import { startControlPlane, until, writeTestKubeconfig } from '@k8ts/testing';
+import { until } from '@k8ts/testing';
 import type { Node } from 'kubernetes-types/core/v1';
 import { cpuSeconds, fmt, percentile, row } from '../lib.ts';
-import { Cleanup, NAMESPACES, NODES, PODS, PodTracker, sleepPod, startKubeletProcess } from './common.ts';
+import { benchControlPlane, Cleanup, NAMESPACES, NODES, PODS, PodTracker, sleepPod, startKubeletProcess } from './common.ts';
 
 const NODE = 'bench-node';
 const NS = 'bench';
@@ -45,12 +44,7 @@ async function run(cleanup: Cleanup): Promise<void> {
     if (left.length > 0) throw new Error(`still mounted, ${dir} kept: ${left.join(', ')}`);
     await rm(dir, { recursive: true, force: true });
   });
-  const cp = await startControlPlane();
-  cleanup.push('stop the control plane', () => cp.stop());
-  const client = new Client({ config: { server: cp.url }, qps: 1e6, burst: 1e6 });
-  cleanup.push('close the client', () => client.close());
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeTestKubeconfig(kubeconfig, cp.url);
+  const { cp, client, kubeconfig } = await benchControlPlane(cleanup, dir);
 
   const nodeDir = join(dir, 'ctrd');
   const containerd = await startContainerd({ nodeDir, sandboxImage: DEFAULT_SANDBOX_IMAGE });
