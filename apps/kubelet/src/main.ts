@@ -24,7 +24,8 @@ async function main() {
     }
     throw e;
   }
-  const dest = destination({ sync: false, minLength: 4096 });
+  // Asynchronous but unbuffered: a kubelet logs little, and its lines should show up when they happen.
+  const dest = destination({ sync: false });
   const log = pino({ level: options.logLevel, base: { component: 'kubelet', node: options.nodeName } }, dest);
   // Upstream's kubelet defaults: 50 QPS / burst 100 for pods, events and status; heartbeats unthrottled.
   const userAgent = `kubelet/v1.32.0-k8ts (${options.nodeName})`;
