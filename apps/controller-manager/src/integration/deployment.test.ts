@@ -1,6 +1,5 @@
 // The Deployment and ReplicaSet controllers against a real API server and etcd, with the
 // harness's fake kubelet making pods Ready; kubectl 1.32 drives the rollouts and reads them back.
-import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENTS, REPLICASETS } from '../controllers/deployment/client.ts';
@@ -9,19 +8,16 @@ import { descriptor as replicaSetDescriptor } from '../controllers/replicaset/in
 import { startHarness, until, type Harness } from './harness.ts';
 
 let h: Harness;
-let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [replicaSetDescriptor, deploymentDescriptor] });
-  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  await k?.close();
 });
 
-const kubectl = (...args: string[]) => k.run(...args);
+const kubectl = (...args: string[]) => h.kubectl(...args);
 
 const replicaSets = async () =>
   (await h.client.list<ReplicaSet>(REPLICASETS, { namespace: 'default' })).items.filter((rs) => rs.metadata?.ownerReferences?.[0]?.name === 'web');

@@ -1,7 +1,6 @@
 // The garbage collector against a real API server and etcd: owners and dependents are created by
 // hand with ownerReferences (no other controller runs), then deleted with each propagation
 // policy, through the client and through kubectl's --cascade flag.
-import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import { randomUUID } from 'node:crypto';
 import { ApiError, resourceFor } from '@k8ts/api';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
@@ -15,19 +14,16 @@ const CONFIGMAPS = resourceFor('', 'v1', 'configmaps')!;
 const REPLICASETS = resourceFor('apps', 'v1', 'replicasets')!;
 const NS = 'default';
 let h: Harness;
-let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [descriptor] });
-  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  await k?.close();
 });
 
-const kubectl = (...args: string[]) => k.run(...args);
+const kubectl = (...args: string[]) => h.kubectl(...args);
 
 const refTo = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string; uid?: string } }, block = false): OwnerReference => ({
   apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, uid: o.metadata!.uid!, ...(block ? { blockOwnerDeletion: true } : {}),

@@ -4,7 +4,7 @@
 // Controllers under test cannot tell it from a real kubelet; the scheduler is not needed.
 import { resourceFor } from '@k8ts/api';
 import { Client, Informer, type Clock } from '@k8ts/client';
-import { startControlPlane, until, type ControlPlane } from '@k8ts/testing';
+import { startControlPlane, testKubectl, until, type ControlPlane } from '@k8ts/testing';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { pino } from 'pino';
 import { DEFAULT_CONFIG, type ControllerConfig } from '../controller/context.ts';
@@ -18,6 +18,10 @@ export interface Harness {
   cp: ControlPlane;
   client: Client;
   manager: ControllerManager;
+  /** A kubeconfig for this control plane (for kubectl and component processes). */
+  kubeconfig: string;
+  /** /usr/bin/kubectl against this control plane; resolves with stdout. */
+  kubectl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -80,13 +84,17 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const running = manager.run(ac.signal);
   if (o.kubelet !== false) startFakeKubelet(client, ac.signal, () => new Date());
   await until(async () => manager.ready(), 20_000, 'controllers to sync');
+  const k = await testKubectl(cp.url);
   return {
     cp, client, manager,
+    kubeconfig: k.kubeconfig,
+    kubectl: (...args) => k.run(...args),
     async stop() {
       ac.abort();
       await running.catch(() => undefined);
       client.close();
       await cp.stop();
+      await k.close();
     },
   };
 }

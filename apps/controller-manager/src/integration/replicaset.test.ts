@@ -1,6 +1,5 @@
 // The ReplicaSet controller against a real API server and etcd, with the harness's fake kubelet
 // making pods Ready and finishing their deletion; kubectl reads the result.
-import { type TestKubectl, testKubectl } from '@k8ts/testing';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,19 +8,16 @@ import { REPLICASETS } from '../controllers/replicaset/rs-client.ts';
 import { PODS, startHarness, until, type Harness } from './harness.ts';
 
 let h: Harness;
-let k: TestKubectl;
 
 beforeAll(async () => {
   h = await startHarness({ descriptors: [descriptor] });
-  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
-  await k?.close();
 });
 
-const kubectl = (...args: string[]) => k.run(...args);
+const kubectl = (...args: string[]) => h.kubectl(...args);
 
 const newRS = (name: string, replicas: number): ReplicaSet => ({
   apiVersion: 'apps/v1', kind: 'ReplicaSet',

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { resourceFor } from '@k8ts/api';
 import { microTime, type Lease } from '@k8ts/client';
-import { type ComponentProcess, startComponentProcess, type TestKubectl, testKubectl } from '@k8ts/testing';
+import { type ComponentProcess, startComponentProcess } from '@k8ts/testing';
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,6 @@ const NODES = resourceFor('', 'v1', 'nodes')!;
 const LEASES = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 
 let h: Harness;
-let k: TestKubectl;
 let scheduler: ComponentProcess | undefined;
 const renewing = new Set<string>();
 let renewTimer: NodeJS.Timeout | undefined;
@@ -33,17 +32,15 @@ beforeAll(async () => {
     descriptors: [replicaSetDescriptor, deploymentDescriptor, gcDescriptor, nodeLifecycleDescriptor, taintEvictionDescriptor],
     config: { nodeMonitorGracePeriodMs: 3000, nodeMonitorPeriodMs: 500, nodeStartupGracePeriodMs: 3000 },
   });
-  k = await testKubectl(h.cp.url);
 }, 60_000);
 
 afterAll(async () => {
   clearInterval(renewTimer);
   await scheduler?.kill();
   await h?.stop();
-  await k?.close();
 });
 
-const kubectl = (...args: string[]) => k.run(...args);
+const kubectl = (...args: string[]) => h.kubectl(...args);
 
 const deployment = (name: string, replicas: number): Deployment => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
@@ -110,7 +107,7 @@ describe('a node that stops renewing its Lease', () => {
       },
     };
     await h.client.create(REPLICASETS, rs, { namespace: 'default' });
-    scheduler = await startComponentProcess({ bundle: SCHEDULER, args: [`--kubeconfig=${k.kubeconfig}`, '--leader-elect=false', '--log-level=warn'] });
+    scheduler = await startComponentProcess({ bundle: SCHEDULER, args: [`--kubeconfig=${h.kubeconfig}`, '--leader-elect=false', '--log-level=warn'] });
     const first = await until(async () => {
       const pods = await podsOf('app');
       return pods.length === 2 && pods.every((p) => p.spec?.nodeName === 'failing') ? pods : undefined;
