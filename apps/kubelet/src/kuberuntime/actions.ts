@@ -51,14 +51,15 @@ export interface PodActions {
 }
 
 /** Newest first by creation time, as upstream sorts runtime statuses. */
-function newestFirst<T extends { created_at: string }>(list: readonly T[]): T[] {
+export function newestFirst<T extends { created_at: string }>(list: readonly T[]): T[] {
   return [...list].sort((a, b) => {
     const d = BigInt(b.created_at || '0') - BigInt(a.created_at || '0');
     return d > 0n ? 1 : d < 0n ? -1 : 0;
   });
 }
 
-const nameOf = (s: ContainerStatus): string => s.metadata?.name || containerNameOf(s.labels);
+/** A runtime container's name in the pod spec (from its metadata, or the kubelet's label). */
+export const nameOf = (s: ContainerStatus): string => s.metadata?.name || containerNameOf(s.labels);
 
 /** Whether a new sandbox is needed, the attempt it gets, and the sandbox to keep or kill. */
 export function sandboxChanged(pod: Pod, sandboxes: readonly PodSandboxStatus[]): { changed: boolean; attempt: number; sandboxId: string } {

@@ -22,7 +22,7 @@ import type { Clock } from '@k8ts/client';
 import { isCriError, type ContainerStatus, type ImageService, type Mount, type PodSandboxConfig, type RuntimeService } from '@k8ts/cri';
 import type { Logger } from 'pino';
 import type { Container, Pod, PodStatus, Service } from 'kubernetes-types/core/v1';
-import { computePodActions, type RuntimePodStatus } from '../kuberuntime/actions.ts';
+import { computePodActions, nameOf, newestFirst, type RuntimePodStatus } from '../kuberuntime/actions.ts';
 import type { CrashLoopBackoff } from '../kuberuntime/backoff.ts';
 import { containerConfig } from '../kuberuntime/container.ts';
 import { CreateContainerConfigError, type EnvSources } from '../kuberuntime/env.ts';
@@ -32,7 +32,7 @@ import { sandboxConfig, type NodeSandboxSettings } from '../kuberuntime/sandbox.
 import { probeKill, MINIMUM_GRACE_PERIOD_SECONDS } from '../prober/kill.ts';
 import type { ProbeManager } from '../prober/manager.ts';
 import { computePodStatus } from '../status/compute.ts';
-import { ANNOTATIONS, containerNameOf, restartCountOf } from '../status/labels.ts';
+import { ANNOTATIONS, restartCountOf } from '../status/labels.ts';
 import { isTerminalPhase } from '../status/phase.ts';
 import { WAITING } from '../status/reasons.ts';
 import type { WaitingReason } from '../status/types.ts';
@@ -92,11 +92,8 @@ const MAX_TERMINATION_MESSAGE_BYTES = 4096;
 const FALLBACK_LOG_BYTES = 2048;
 const FALLBACK_LOG_LINES = 80;
 
-const nameOf = (c: ContainerStatus) => c.metadata?.name || containerNameOf(c.labels);
 const running = (rt: RuntimePodStatus) => rt.containers.filter((c) => c.state === 'CONTAINER_RUNNING');
 const readySandboxes = (rt: RuntimePodStatus) => rt.sandboxes.filter((s) => s.state === 'SANDBOX_READY');
-const newestFirst = <T extends { created_at: string }>(list: readonly T[]) =>
-  [...list].sort((a, b) => (BigInt(b.created_at || '0') > BigInt(a.created_at || '0') ? 1 : -1));
 
 /** The grace period a pod gets when it is deleted (upstream: deletion grace, else the spec's, else 30 s). */
 export function podGracePeriod(pod: Pod): number {
@@ -184,7 +181,8 @@ export class PodSync {
         return this.#result(pod, await readPodRuntime(this.d.runtime, uid), { requeueAfterMs: 2_000 });
       }
     }
-    const sandbox = (await this.d.runtime.podSandboxStatus(sandboxId)).status;
+    // A sandbox kept from before was read with the pod's runtime state; only a new one is asked for.
+    const sandbox = (!actions.createSandbox && rt.sandboxes.find((s) => s.id === sandboxId)) || (await this.d.runtime.podSandboxStatus(sandboxId)).status;
     // A pod's first start: nothing but this sandbox and the containers started below exists.
     const firstStart = actions.createSandbox && rt.sandboxes.length === 0 && rt.containers.length === 0;
     const podIPs = sandbox?.network?.ip ? [sandbox.network.ip, ...sandbox.network.additional_ips.map((a) => a.ip)] : [];
