@@ -2,6 +2,7 @@
 // Snapshot). Unlike NodeSnapshot it is built from the previous one: with thousands of nodes and
 // one or two changed per cycle, re-listing every node each cycle would dominate the cycle. Each
 // snapshot is still immutable — the next one shares the unchanged NodeInfos and copies the rest.
+import { ImageSpread } from '../framework/images.ts';
 import type { NodeInfo } from '../framework/node-info.ts';
 import type { Snapshot } from '../framework/types.ts';
 
@@ -17,6 +18,8 @@ export class CacheSnapshot implements Snapshot {
   /** Node name → position in nodeInfos; shared by snapshots over the same node list. */
   readonly #index: ReadonlyMap<string, number>;
   readonly #namespaces: ReadonlyMap<string, Labels>;
+  /** Shared with the previous snapshot while no Node object changed. */
+  readonly #images: ImageSpread;
 
   private constructor(
     nodeInfos: readonly NodeInfo[],
@@ -24,10 +27,12 @@ export class CacheSnapshot implements Snapshot {
     namespaces: ReadonlyMap<string, Labels>,
     affinity: readonly NodeInfo[],
     anti: readonly NodeInfo[],
+    images: ImageSpread,
   ) {
     this.nodeInfos = nodeInfos;
     this.#index = index;
     this.#namespaces = namespaces;
+    this.#images = images;
     this.havePodsWithAffinity = affinity;
     this.havePodsWithRequiredAntiAffinity = anti;
   }
@@ -35,7 +40,7 @@ export class CacheSnapshot implements Snapshot {
   /** A snapshot over `nodeInfos` in that order. */
   static build(nodeInfos: readonly NodeInfo[], namespaces: ReadonlyMap<string, Labels>): CacheSnapshot {
     const index = new Map(nodeInfos.map((n, i) => [n.name, i]));
-    return new CacheSnapshot(nodeInfos, index, namespaces, nodeInfos.filter(withAffinity), nodeInfos.filter(withRequiredAnti));
+    return new CacheSnapshot(nodeInfos, index, namespaces, nodeInfos.filter(withAffinity), nodeInfos.filter(withRequiredAnti), new ImageSpread(nodeInfos));
   }
 
   /**
@@ -43,11 +48,13 @@ export class CacheSnapshot implements Snapshot {
    * same order); the affinity lists are re-derived only as far as the replaced nodes require.
    */
   with(replacements: readonly NodeInfo[], namespaces: ReadonlyMap<string, Labels>): CacheSnapshot {
-    if (replacements.length === 0) return new CacheSnapshot(this.nodeInfos, this.#index, namespaces, this.havePodsWithAffinity, this.havePodsWithRequiredAntiAffinity);
+    if (replacements.length === 0)
+      return new CacheSnapshot(this.nodeInfos, this.#index, namespaces, this.havePodsWithAffinity, this.havePodsWithRequiredAntiAffinity, this.#images);
     const list = [...this.nodeInfos];
     const replaced = new Map<NodeInfo, NodeInfo>();
     let affinityToggled = false;
     let antiToggled = false;
+    let nodeChanged = false;
     for (const next of replacements) {
       const i = this.#index.get(next.name)!;
       const prev = list[i]!;
@@ -55,6 +62,7 @@ export class CacheSnapshot implements Snapshot {
       replaced.set(prev, next);
       affinityToggled ||= withAffinity(prev) !== withAffinity(next);
       antiToggled ||= withRequiredAnti(prev) !== withRequiredAnti(next);
+      nodeChanged ||= prev.node !== next.node;
     }
     const derive = (current: readonly NodeInfo[], toggled: boolean, pred: (n: NodeInfo) => boolean) => {
       if (toggled) return list.filter(pred);
@@ -66,6 +74,7 @@ export class CacheSnapshot implements Snapshot {
       namespaces,
       derive(this.havePodsWithAffinity, affinityToggled, withAffinity),
       derive(this.havePodsWithRequiredAntiAffinity, antiToggled, withRequiredAnti),
+      nodeChanged ? new ImageSpread(list) : this.#images,
     );
   }
 
@@ -76,5 +85,9 @@ export class CacheSnapshot implements Snapshot {
 
   namespaceLabels(name: string): Labels | undefined {
     return this.#namespaces.get(name);
+  }
+
+  imageNumNodes(image: string): number {
+    return this.#images.numNodes(image);
   }
 }

@@ -69,7 +69,7 @@ export function build(
   return { fwk, clock: deps.clock };
 }
 
-const EMPTY: Snapshot = { nodeInfos: [], havePodsWithAffinity: [], havePodsWithRequiredAntiAffinity: [], get: () => undefined, namespaceLabels: () => undefined };
+const EMPTY: Snapshot = { nodeInfos: [], havePodsWithAffinity: [], havePodsWithRequiredAntiAffinity: [], get: () => undefined, namespaceLabels: () => undefined, imageNumNodes: () => 0 };
 
 export function fakeDeps(snapshot: Snapshot = EMPTY, nominated: Record<string, PodInfo[]> = {}): FrameworkDeps & { clock: FakeClock } {
   return {

@@ -60,6 +60,8 @@ export function podHostPorts(pod: Pod): { ip: string | undefined; protocol: stri
 
 export class NodeInfo {
   node: Node | undefined;
+  /** The node's name, kept beside it: read for every node of every cycle. */
+  name = '';
   pods: PodInfo[] = [];
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
@@ -74,12 +76,9 @@ export class NodeInfo {
     for (const p of pods) this.addPod(newPodInfo(p));
   }
 
-  get name(): string {
-    return this.node?.metadata?.name ?? '';
-  }
-
   setNode(node: Node): void {
     this.node = node;
+    this.name = node.metadata?.name ?? '';
     this.allocatable = resourceFromList(node.status?.allocatable);
     this.generation = nextGeneration();
   }
@@ -117,6 +116,7 @@ export class NodeInfo {
   clone(): NodeInfo {
     const c = new NodeInfo();
     c.node = this.node;
+    c.name = this.name;
     c.pods = [...this.pods];
     c.podsWithAffinity = [...this.podsWithAffinity];
     c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];

@@ -64,7 +64,8 @@ interface ScoreTable {
   readonly plugins: readonly string[];
   readonly weights: readonly number[];
   readonly raw: readonly Float64Array[];
-  readonly normalized: readonly (readonly NodeScore[])[];
+  /** The same as raw for plugins without NormalizeScore. */
+  readonly normalized: readonly Float64Array[];
 }
 
 /**
@@ -77,7 +78,7 @@ class NodeScoresRow implements NodePluginScores {
   get scores(): readonly PluginScore[] {
     const t = this.table;
     return t.plugins.map((plugin, j) => {
-      const normalized = t.normalized[j]![this.index]!.score;
+      const normalized = t.normalized[j]![this.index]!;
       return { plugin, raw: t.raw[j]![this.index]!, normalized, weight: t.weights[j]!, weighted: normalized * t.weights[j]! };
     });
   }
@@ -125,6 +126,7 @@ export class Framework implements Handle {
   readonly bindPlugins: readonly BindPlugin[];
   readonly #weights = new Map<string, number>();
   readonly #deps: FrameworkDeps;
+  #lastFilters: { skip: ReadonlySet<string> | undefined; plugins: readonly FilterPlugin[] } = { skip: undefined, plugins: [] };
 
   /** Use newFramework: plugins are built with this object as their Handle. */
   constructor(o: FrameworkOptions) {
@@ -273,9 +275,11 @@ export class Framework implements Handle {
 
   /** Runs the Filters in order; the first non-success is the node's verdict, naming its plugin. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    // Runs for every plugin on every node: no closure per call (a try block instead of guarded()).
-    for (const pl of this.filterPlugins) {
-      if (state.skipFilterPlugins.size > 0 && state.skipFilterPlugins.has(pl.name)) continue;
+    // Runs for every plugin on every node: no closure per call (a try block instead of guarded()),
+    // and the plugins left after PreFilter's Skips are worked out once per cycle, not per node.
+    const plugins = this.#filtersNotSkipped(state.skipFilterPlugins);
+    for (let i = 0; i < plugins.length; i++) {
+      const pl = plugins[i]!;
       let s: Status;
       try {
         s = pl.filter(state, pod, nodeInfo);
@@ -287,6 +291,15 @@ export class Framework implements Handle {
       return errorStatus(`running "${pl.name}" filter plugin: ${messageOf(s)}`, pl.name, s.code === 'Error' ? s.error : undefined);
     }
     return SUCCESS;
+  }
+
+  /** The filter plugins minus `skip`, remembered for the last skip set seen (one per cycle). */
+  #filtersNotSkipped(skip: ReadonlySet<string>): readonly FilterPlugin[] {
+    const memo = this.#lastFilters;
+    if (memo.skip === skip) return memo.plugins;
+    const plugins = skip.size === 0 ? this.filterPlugins : this.filterPlugins.filter((pl) => !skip.has(pl.name));
+    this.#lastFilters = { skip, plugins };
+    return plugins;
   }
 
   /**
@@ -363,27 +376,30 @@ export class Framework implements Handle {
   runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): ScoreOutcome {
     const plugins = this.scorePlugins.filter((pl) => !state.skipScorePlugins.has(pl.name));
     const raw: Float64Array[] = [];
-    const normalized: NodeScore[][] = [];
+    const normalized: Float64Array[] = [];
+    // Scores go into typed arrays; the NodeScore objects NormalizeScore works on are made only
+    // for the plugins that have one.
     for (const pl of plugins) {
-      const scores: NodeScore[] = new Array(nodes.length);
       const rawScores = new Float64Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
-        const n = nodes[i]!;
         try {
-          const score = pl.score(state, pod, n);
-          scores[i] = { name: n.name, score };
-          rawScores[i] = score;
+          rawScores[i] = pl.score(state, pod, nodes[i]!);
         } catch (e) {
           return { status: errorStatus(`running Score plugins: plugin "${pl.name}" failed with: ${thrown(e)}`, pl.name, e), nodes: [] };
         }
       }
       raw.push(rawScores);
-      if (pl.normalizeScore) {
-        const s = guarded(() => pl.normalizeScore!(state, pod, scores));
-        if (s.code !== 'Success')
-          return { status: errorStatus(`running Normalize on Score plugins: plugin "${pl.name}" failed with: ${messageOf(s)}`, pl.name), nodes: [] };
+      if (!pl.normalizeScore) {
+        normalized.push(rawScores);
+        continue;
       }
-      normalized.push(scores);
+      const scores: NodeScore[] = nodes.map((n, i) => ({ name: n.name, score: rawScores[i]! }));
+      const s = guarded(() => pl.normalizeScore!(state, pod, scores));
+      if (s.code !== 'Success')
+        return { status: errorStatus(`running Normalize on Score plugins: plugin "${pl.name}" failed with: ${messageOf(s)}`, pl.name), nodes: [] };
+      const normalizedScores = new Float64Array(nodes.length);
+      for (let i = 0; i < nodes.length; i++) normalizedScores[i] = scores[i]!.score;
+      normalized.push(normalizedScores);
     }
     const weights = plugins.map((pl) => this.#weights.get(pl.name) ?? 1);
     const table: ScoreTable = { plugins: plugins.map((pl) => pl.name), weights, raw, normalized };
@@ -391,7 +407,7 @@ export class Framework implements Handle {
     for (let i = 0; i < nodes.length; i++) {
       let total = 0;
       for (let j = 0; j < plugins.length; j++) {
-        const score = normalized[j]![i]!.score;
+        const score = normalized[j]![i]!;
         if (score > MAX_NODE_SCORE || score < MIN_NODE_SCORE)
           return {
             status: errorStatus(

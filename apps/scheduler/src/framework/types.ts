@@ -22,10 +22,10 @@ export interface StateData {
 /** Per-cycle scratch space shared by the plugins of one cycle (upstream's CycleState). */
 export class CycleState {
   readonly #data = new Map<string, StateData>();
-  /** Plugins whose PreFilter returned Skip: their Filter is not run. */
-  skipFilterPlugins = new Set<string>();
-  /** Plugins whose PreScore returned Skip: their Score is not run. */
-  skipScorePlugins = new Set<string>();
+  /** Plugins whose PreFilter returned Skip: their Filter is not run. Replaced, never changed in place. */
+  skipFilterPlugins: ReadonlySet<string> = new Set<string>();
+  /** Plugins whose PreScore returned Skip: their Score is not run. Replaced, never changed in place. */
+  skipScorePlugins: ReadonlySet<string> = new Set<string>();
 
   read<T extends StateData>(key: string): T | undefined {
     return this.#data.get(key) as T | undefined;
@@ -53,6 +53,8 @@ export interface Snapshot {
   get(nodeName: string): NodeInfo | undefined;
   /** Labels of a namespace (for namespaceSelector in affinity terms); undefined if unknown. */
   namespaceLabels(name: string): Readonly<Record<string, string>> | undefined;
+  /** How many nodes report the image (normalized name) in their status. */
+  imageNumNodes(image: string): number;
 }
 
 /** Pods nominated to run on a node after preemption, which later pods must leave room for. */

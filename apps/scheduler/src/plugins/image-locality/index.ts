@@ -2,13 +2,13 @@
 // images, weighing each image by its size and by how widely it is spread over the cluster (an
 // image on every node says little about this one), so that big pulls are avoided without piling
 // pods onto the few nodes that have a rare image.
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Pod } from 'kubernetes-types/core/v1';
 import type { NodeInfo } from '../../framework/node-info.ts';
 import { SUCCESS, type Status } from '../../framework/status.ts';
 import { MAX_NODE_SCORE, type CycleState, type Handle, type PluginFactory, type PreScorePlugin, type ScorePlugin, type StateData } from '../../framework/types.ts';
-import { nodeImages, normalizedImageName } from './image-names.ts';
+import { nodeImages, normalizedImageName } from '../../framework/images.ts';
 
-export { nodeImages, normalizedImageName } from './image-names.ts';
+export { nodeImages, normalizedImageName } from '../../framework/images.ts';
 
 export const NAME = 'ImageLocality';
 const PRE_SCORE_KEY = `PreScore${NAME}`;
@@ -49,17 +49,9 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 export class ImageLocality implements PreScorePlugin, ScorePlugin {
   readonly name = NAME;
 
-  /**
-   * Holder counts per image, valid while the snapshot lists the very same Node objects: node
-   * images only change with the Node, so most cycles (which only move pods) reuse them. Checking
-   * that costs one pointer comparison per node instead of a map lookup per node and image.
-   */
-  #counted: (Node | undefined)[] = [];
-  readonly #counts = new Map<string, number>();
-
   constructor(private readonly handle: Pick<Handle, 'snapshot'>) {}
 
-  /** Counts, over every node of the snapshot (not only the feasible ones), the holders of each image. */
+  /** The pod's images and, over every node of the snapshot (not only the feasible ones), their holders. */
   preScore(state: CycleState, pod: Pod): Status {
     state.write(PRE_SCORE_KEY, this.#prepare(pod));
     return SUCCESS;
@@ -80,24 +72,8 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
 
   #prepare(pod: Pod): PreScoreState {
     const images = podImages(pod);
-    const nodeInfos = this.handle.snapshot().nodeInfos;
-    let same = this.#counted.length === nodeInfos.length;
-    for (let i = 0; same && i < nodeInfos.length; i++) same = this.#counted[i] === nodeInfos[i]!.node;
-    if (!same) {
-      this.#counted = nodeInfos.map((ni) => ni.node);
-      this.#counts.clear();
-    }
-    const numNodes = new Map<string, number>();
-    for (const image of images) {
-      let n = this.#counts.get(image);
-      if (n === undefined) {
-        n = 0;
-        for (const ni of nodeInfos) if (ni.node && nodeImages(ni.node).has(image)) n++;
-        this.#counts.set(image, n);
-      }
-      numNodes.set(image, n);
-    }
-    return new PreScoreState(images, numNodes, nodeInfos.length);
+    const snapshot = this.handle.snapshot();
+    return new PreScoreState(images, new Map(images.map((image) => [image, snapshot.imageNumNodes(image)])), snapshot.nodeInfos.length);
   }
 }
 

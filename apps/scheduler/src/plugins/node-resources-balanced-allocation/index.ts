@@ -25,17 +25,33 @@ export function balancedArgsWithDefaults(raw: PluginArgs | undefined): NodeResou
 
 /** (1 - std) × MAX_NODE_SCORE over the fractions of the resources the node has. */
 export function balancedResourceScorer(requested: readonly number[], allocatable: readonly number[]): number {
-  const fractions: number[] = [];
-  requested.forEach((req, i) => {
-    const alloc = allocatable[i] ?? 0;
-    if (alloc !== 0) fractions.push(Math.min(req / alloc, 1));
-  });
+  // Two passes over the resources instead of an array of fractions: this runs for every feasible
+  // node of every cycle.
+  const fraction = (i: number) => Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+  let count = 0;
+  let sum = 0;
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < requested.length; i++) {
+    if ((allocatable[i] ?? 0) === 0) continue;
+    const f = fraction(i);
+    if (count === 0) first = f;
+    else if (count === 1) second = f;
+    count++;
+    sum += f;
+  }
   let std = 0;
   // With two resources the deviation is half their difference; upstream special-cases it.
-  if (fractions.length === 2) std = Math.abs(((fractions[0] ?? 0) - (fractions[1] ?? 0)) / 2);
-  else if (fractions.length > 2) {
-    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-    std = Math.sqrt(fractions.reduce((sum, f) => sum + (f - mean) * (f - mean), 0) / fractions.length);
+  if (count === 2) std = Math.abs((first - second) / 2);
+  else if (count > 2) {
+    const mean = sum / count;
+    let squares = 0;
+    for (let i = 0; i < requested.length; i++) {
+      if ((allocatable[i] ?? 0) === 0) continue;
+      const d = fraction(i) - mean;
+      squares += d * d;
+    }
+    std = Math.sqrt(squares / count);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }

@@ -9,11 +9,24 @@ import type { ResourceSpec } from './args.ts';
 /** Maps per-resource requested and allocatable amounts (same order as the resources) to a score. */
 export type Scorer = (requested: readonly number[], allocatable: readonly number[]) => number;
 
+/** How score() finds a configured resource in a Resource: decided once, not per node. */
+const enum Kind {
+  Cpu,
+  Memory,
+  EphemeralStorage,
+  Scalar,
+}
+
+const kindOf = (name: string): Kind =>
+  name === 'cpu' ? Kind.Cpu : name === 'memory' ? Kind.Memory : name === 'ephemeral-storage' ? Kind.EphemeralStorage : Kind.Scalar;
+
 export class ResourceAllocationScorer {
   // Scratch space for score(): it runs for every feasible node of every cycle, and is synchronous,
   // so one pair of arrays per scorer is never used by two calls at once.
   readonly #requested: number[];
   readonly #allocatable: number[];
+  readonly #kinds: Kind[];
+  readonly #names: string[];
 
   /**
    * `useRequested`: count what pods actually request. Otherwise (NodeResourcesFit) cpu and memory
@@ -26,6 +39,8 @@ export class ResourceAllocationScorer {
   ) {
     this.#requested = resources.map(() => 0);
     this.#allocatable = resources.map(() => 0);
+    this.#names = resources.map((r) => r.name);
+    this.#kinds = this.#names.map(kindOf);
   }
 
   /** The pod's request for each configured resource, in the order of `resources`. */
@@ -43,23 +58,31 @@ export class ResourceAllocationScorer {
     const allocatable = this.#allocatable;
     const nodeRequested = this.useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
     const alloc = nodeInfo.allocatable;
-    for (let i = 0; i < this.resources.length; i++) {
-      const name = (this.resources[i] as ResourceSpec).name;
+    const kinds = this.#kinds;
+    for (let i = 0; i < kinds.length; i++) {
       const podRequest = podRequestList[i] ?? 0;
       let a = 0;
       let r = 0;
-      if (name === 'cpu') {
-        a = alloc.milliCPU;
-        r = nodeRequested.milliCPU + podRequest;
-      } else if (name === 'memory') {
-        a = alloc.memory;
-        r = nodeRequested.memory + podRequest;
-      } else if (name === 'ephemeral-storage') {
-        a = alloc.ephemeralStorage;
-        r = nodeInfo.requested.ephemeralStorage + podRequest;
-      } else if (podRequest !== 0 && alloc.scalar[name] !== undefined) {
-        a = alloc.scalar[name];
-        r = (nodeInfo.requested.scalar[name] ?? 0) + podRequest;
+      switch (kinds[i]) {
+        case Kind.Cpu:
+          a = alloc.milliCPU;
+          r = nodeRequested.milliCPU + podRequest;
+          break;
+        case Kind.Memory:
+          a = alloc.memory;
+          r = nodeRequested.memory + podRequest;
+          break;
+        case Kind.EphemeralStorage:
+          a = alloc.ephemeralStorage;
+          r = nodeInfo.requested.ephemeralStorage + podRequest;
+          break;
+        default: {
+          const name = this.#names[i]!;
+          if (podRequest !== 0 && alloc.scalar[name] !== undefined) {
+            a = alloc.scalar[name];
+            r = (nodeInfo.requested.scalar[name] ?? 0) + podRequest;
+          }
+        }
       }
       allocatable[i] = a;
       requested[i] = a === 0 ? 0 : r;

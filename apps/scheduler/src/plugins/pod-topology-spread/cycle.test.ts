@@ -35,6 +35,7 @@ function liveSnapshot(current: () => Snapshot): Snapshot {
     },
     get: (n) => current().get(n),
     namespaceLabels: (n) => current().namespaceLabels(n),
+    imageNumNodes: (image) => current().imageNumNodes(image),
   };
 }
 

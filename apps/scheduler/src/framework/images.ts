@@ -33,3 +33,23 @@ export function nodeImages(node: Node): ReadonlyMap<string, number> {
   }
   return m;
 }
+
+/**
+ * How many of a snapshot's nodes hold each image (upstream's ImageStateSummary.NumNodes), counted
+ * the first time an image is asked for. Node objects only change with a Node update, so snapshots
+ * that differ only in pods share one of these.
+ */
+export class ImageSpread {
+  readonly #counts = new Map<string, number>();
+  constructor(private readonly nodes: readonly { readonly node: Node | undefined }[]) {}
+
+  numNodes(image: string): number {
+    let n = this.#counts.get(image);
+    if (n === undefined) {
+      n = 0;
+      for (const ni of this.nodes) if (ni.node && nodeImages(ni.node).has(image)) n++;
+      this.#counts.set(image, n);
+    }
+    return n;
+  }
+}
