@@ -63,4 +63,30 @@ describe('EventRecorder', () => {
     await r.flush();
     expect(errors).toHaveLength(1);
   });
+
+  it('writes one event at a time and drops those that find the queue full', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const written: string[] = [];
+    const client = {
+      async create<T>(_r: ResourceInfo, obj: T) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        written.push((obj as { message: string }).message);
+        return obj;
+      },
+      patch: async () => ({}),
+    };
+    const r = new EventRecorder({ client: client as never, component: 'c', maxQueued: 3 });
+    for (let i = 0; i < 6; i++) r.event({ ...pod, metadata: { ...pod.metadata, uid: `u${i}` } }, 'Normal', 'X', `event ${i}`);
+    await r.flush();
+    expect(most).toBe(1);
+    // The first is being written at once; three wait; the last two find the queue full.
+    expect(written).toEqual(['event 0', 'event 1', 'event 2', 'event 3']);
+    expect(r.dropped).toBe(2);
+    r.event(pod, 'Normal', 'X', 'later');
+    await r.flush();
+    expect(written.at(-1)).toBe('later');
+  });
 });

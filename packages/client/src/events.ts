@@ -3,6 +3,11 @@
 // background and errors go to `onError`. A repeat of the same event (same object, type, reason
 // and message) within ten minutes updates the first one's count and lastTimestamp instead of
 // creating another, as client-go's EventCorrelator does.
+//
+// Events are best effort, as client-go's broadcaster makes them: one writer sends them one at a
+// time, at most 1,000 wait behind it, and an event that finds the queue full is dropped (and
+// counted). A component under load thus spends at most one request at a time on events, and
+// never holds an unbounded backlog of them in memory.
 import type { ResourceInfo } from '@k8ts/api';
 import { resourceFor } from '@k8ts/api';
 import type { Clock } from './clock.ts';
@@ -20,6 +25,8 @@ export interface EventRecorderOptions {
   instance?: string;
   clock?: Clock;
   onError?: (err: unknown) => void;
+  /** Events that may wait to be written; more are dropped. Defaults to client-go's 1,000. */
+  maxQueued?: number;
 }
 
 interface Recent {
@@ -30,6 +37,7 @@ interface Recent {
 }
 
 const DEDUPE_WINDOW_MS = 10 * 60_000;
+const MAX_QUEUED = 1000;
 const MAX_REMEMBERED = 4096;
 const EVENTS: ResourceInfo = resourceFor('', 'v1', 'events')!;
 
@@ -41,7 +49,10 @@ export class EventRecorder {
   #sequence = 0;
   readonly #o: EventRecorderOptions & { clock: Clock };
   readonly #recent = new Map<string, Recent>();
-  #pending = Promise.resolve();
+  readonly #queue: (() => Promise<unknown>)[] = [];
+  /** The writer's run while it has work; undefined when idle. */
+  #writing: Promise<void> | undefined;
+  #dropped = 0;
 
   constructor(opts: EventRecorderOptions) {
     this.#o = { clock: realClock, ...opts };
@@ -92,9 +103,14 @@ export class EventRecorder {
     this.#enqueue(() => this.#o.client.create(EVENTS, event, { namespace }));
   }
 
-  /** Resolves once every event recorded so far has been written (or failed). */
+  /** Resolves once every event recorded so far has been written (or failed, or dropped). */
   flush(): Promise<void> {
-    return this.#pending;
+    return this.#writing ?? Promise.resolve();
+  }
+
+  /** Events dropped because the queue was full. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   #remember(key: string, r: Recent) {
@@ -103,10 +119,22 @@ export class EventRecorder {
   }
 
   #enqueue(write: () => Promise<unknown>) {
-    const run = write().then(
-      () => undefined,
-      (err: unknown) => this.#o.onError?.(err),
-    );
-    this.#pending = this.#pending.then(() => run);
+    if (this.#queue.length >= (this.#o.maxQueued ?? MAX_QUEUED)) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push(write);
+    this.#writing ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    for (let write = this.#queue.shift(); write; write = this.#queue.shift()) {
+      try {
+        await write();
+      } catch (err) {
+        this.#o.onError?.(err);
+      }
+    }
+    this.#writing = undefined;
   }
 }
