@@ -123,7 +123,7 @@ export class NodeInfo {
     c.usedPorts = this.usedPorts.clone();
     c.requested = cloneResource(this.requested);
     c.nonZeroRequested = cloneResource(this.nonZeroRequested);
-    c.allocatable = cloneResource(this.allocatable);
+    c.allocatable = this.allocatable; // replaced by setNode, never changed: shared
     c.generation = this.generation;
     return c;
   }
