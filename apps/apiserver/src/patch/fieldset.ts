@@ -7,7 +7,7 @@ import { canonicalJson } from '@k8ts/api';
 export type FieldSet = Set<string>;
 
 const SEP = '\n';
-const MEMBER = '.';
+export const MEMBER = '.';
 
 export const joinPath = (elements: readonly string[]): string => elements.join(SEP);
 export const splitPath = (path: string): string[] => (path === '' ? [] : path.split(SEP));
@@ -73,7 +73,7 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   }
   const encode = (tree: Tree): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const [e, node] of [...tree].sort(([a], [b]) => elementOrder(a) - elementOrder(b) || (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [e, node] of [...tree].sort(([a], [b]) => compareElements(a, b))) {
       const inner = encode(node.children);
       out[e] = node.member && node.children.size > 0 ? { [MEMBER]: {}, ...inner } : inner;
     }
@@ -83,6 +83,9 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
 }
 
 const elementOrder = (e: string) => ({ 'f:': 0, 'k:': 1, 'v:': 2, 'i:': 3 })[e.slice(0, 2)] ?? 4;
+
+/** FieldsV1's order of sibling elements: fields, keys, values, indices, each sorted as strings. */
+export const compareElements = (a: string, b: string): number => elementOrder(a) - elementOrder(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Reads a FieldsV1 object back into a set; anything malformed is skipped rather than trusted. */
 export function fromFieldsV1(fields: unknown): FieldSet {

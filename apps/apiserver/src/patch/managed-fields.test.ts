@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trackUpdate } from './managed-fields.ts';
+import { toFieldsV1, union } from './fieldset.ts';
+import { compareTracked, owned, trackUpdate } from './managed-fields.ts';
 
 const now = new Date('2025-01-02T03:04:05Z');
 const later = new Date('2025-01-02T04:00:00Z');
@@ -73,5 +74,36 @@ describe('trackUpdate', () => {
   it('ignores status on the main resource', () => {
     const out = track(undefined, { ...deployment('nginx:1'), status: { replicas: 1 } }, 'kubectl-create');
     expect(entries(out)[0]?.fieldsV1).not.toHaveProperty('f:status');
+  });
+
+  // A first owner's entry is built straight from the object; it must be what comparing against the
+  // zero object and encoding the set of changed paths gives (the general path of every other write).
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'p', namespace: 'd', labels: { a: '1' }, annotations: {}, finalizers: ['x/y', 'x/z'], ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u' }] },
+    spec: {
+      containers: [
+        { name: 'c', image: 'i', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }], env: [{ name: 'E', value: 'v' }], resources: { limits: { cpu: '1' } }, securityContext: {} },
+        { name: 'd', image: 'i', args: ['a', 'b'], volumeMounts: [{ name: 'v', mountPath: '/m' }] },
+      ],
+      volumes: [{ name: 'v', emptyDir: {} }],
+      tolerations: [{ key: 'k', operator: 'Exists' }],
+      nodeSelector: {},
+    },
+    status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] },
+  };
+  it.each([
+    { name: 'a pod (main resource)', kind: 'Pod', live: undefined, obj: pod, subresource: undefined },
+    { name: 'a pod through status', kind: 'Pod', live: undefined, obj: pod, subresource: 'status' },
+    { name: 'a pod that had no managers', kind: 'Pod', live: { ...pod, spec: { ...pod.spec, nodeSelector: { z: '1' } } }, obj: pod, subresource: undefined },
+    { name: 'a deployment', kind: 'Deployment', live: undefined, obj: deployment('nginx:1', 3), subresource: undefined },
+    { name: 'a service', kind: 'Service', live: undefined, obj: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, protocol: 'TCP' }, { port: 80, protocol: 'UDP' }], selector: { a: 'b' } } }, subresource: undefined },
+    { name: 'an object with nothing to own', kind: 'ConfigMap', live: undefined, obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, subresource: undefined },
+  ])('gives a first owner what the general comparison would: $name', ({ kind, live, obj, subresource }) => {
+    const c = compareTracked(live, obj, kind, subresource);
+    const set = owned(union(c.added, c.modified), subresource);
+    const out = trackUpdate({ live, updated: obj, manager: 'm', kind, apiVersion: 'v1', now, ...(subresource ? { subresource } : {}) }) as { metadata: { managedFields?: { fieldsV1: object }[] } };
+    if (set.size === 0) expect(out.metadata.managedFields).toBeUndefined();
+    else expect(JSON.stringify(out.metadata.managedFields![0]!.fieldsV1)).toBe(JSON.stringify(toFieldsV1(set)));
   });
 });

@@ -2,9 +2,9 @@
 // ownership tracking for ordinary writes (create / update / non-apply patch).
 
 import { isDeepStrictEqual } from 'node:util';
-import { difference, fromFieldsV1, toFieldsV1, union, withoutSubtrees, type FieldSet } from './fieldset.ts';
+import { difference, fromFieldsV1, MEMBER, toFieldsV1, union, withoutSubtrees, type FieldSet } from './fieldset.ts';
 import { shapeOf } from './schema.ts';
-import { compare, isObj, zeroFill, type Comparison } from './walk.ts';
+import { changedFieldsV1, compare, isObj, zeroFill, type Comparison } from './walk.ts';
 import { rfc3339 } from '../time.ts';
 
 export interface ManagedFieldsEntry {
@@ -95,11 +95,23 @@ const tracked = (obj: object | undefined, kind: string) => zeroFill(stripped(obj
 
 /** Fields a write through this endpoint cannot own: the other side of the status subresource
  *  (upstream's reset fields), and `metadata` itself (only its children are owned). */
+const resetFields = (subresource: string | undefined) => (subresource === 'status' ? ['f:spec'] : subresource ? [] : ['f:status']);
+
 export function owned(set: FieldSet, subresource: string | undefined): FieldSet {
-  const reset = subresource === 'status' ? ['f:spec'] : subresource ? [] : ['f:status'];
-  const out = withoutSubtrees(set, reset);
+  const out = withoutSubtrees(set, resetFields(subresource));
   out.delete('f:metadata');
   return out;
+}
+
+/** owned() for a FieldsV1 object (changed in place). */
+function ownedFieldsV1(fields: Obj, subresource: string | undefined): Obj {
+  for (const f of resetFields(subresource)) delete fields[f];
+  const meta = fields['f:metadata'];
+  if (isObj(meta)) {
+    delete meta[MEMBER];
+    if (Object.keys(meta).length === 0) delete fields['f:metadata'];
+  }
+  return fields;
 }
 
 export function compareTracked(live: object | undefined, next: object, kind: string, subresource: string | undefined): Comparison {
@@ -118,6 +130,7 @@ function baseline(live: object | undefined, updated: object): Owner[] {
  *  loses what it no longer can claim (changed by someone else, or removed). */
 export function trackUpdate(a: { live: object | undefined; updated: object; manager: string; kind: string; apiVersion: string; now: Date; subresource?: string }): object {
   const owners = baseline(a.live, a.updated);
+  if (owners.length === 0) return firstOwner(a);
   const c = compareTracked(a.live, a.updated, a.kind, a.subresource);
   const changed = union(c.added, c.modified);
   const me = { manager: a.manager, operation: 'Update' as const, apiVersion: a.apiVersion, ...(a.subresource ? { subresource: a.subresource } : {}) };
@@ -130,4 +143,26 @@ export function trackUpdate(a: { live: object | undefined; updated: object; mana
   mine.set = after;
   if (changed.size > 0 || c.removed.size > 0 || !isDeepStrictEqual(before, after) || mine.time === '') mine.time = rfc3339(a.now);
   return writeOwners(a.updated, owners);
+}
+
+/**
+ * trackUpdate when no manager owns anything yet (a create, or an object written before managed
+ * fields were kept): the writer owns every field it sets, so its entry is built straight from the
+ * object — creates are the commonest write, and this is most of their bookkeeping.
+ */
+function firstOwner(a: { live: object | undefined; updated: object; manager: string; kind: string; apiVersion: string; now: Date; subresource?: string }): object {
+  const shape = shapeOf(a.kind);
+  const fieldsV1 = ownedFieldsV1(changedFieldsV1(tracked(a.live, a.kind), tracked(a.updated, a.kind), shape), a.subresource);
+  const out = { ...(a.updated as Obj) };
+  const meta: Obj = (out.metadata = isObj(out.metadata) ? { ...out.metadata } : {});
+  if (Object.keys(fieldsV1).length === 0) {
+    delete meta.managedFields;
+    return out;
+  }
+  const entry: ManagedFieldsEntry = {
+    manager: a.manager, operation: 'Update', apiVersion: a.apiVersion, time: rfc3339(a.now), fieldsType: 'FieldsV1', fieldsV1,
+    ...(a.subresource ? { subresource: a.subresource } : {}),
+  };
+  meta.managedFields = [entry];
+  return out;
 }

@@ -3,7 +3,7 @@
 // the merge of an applied configuration onto a live object.
 
 import { isDeepStrictEqual } from 'node:util';
-import { child, fieldElement, keyElement, valueElement, type FieldSet } from './fieldset.ts';
+import { child, compareElements, fieldElement, keyElement, MEMBER, valueElement, type FieldSet } from './fieldset.ts';
 import { fieldShape, itemShape, ssaList, type Shape, type SsaList } from './schema.ts';
 
 type Obj = Record<string, unknown>;
@@ -91,6 +91,45 @@ function walkCompare(l: unknown, r: unknown, shape: Shape | undefined, path: str
   if (path === '') return;
   if (l === undefined) c.added.add(path);
   else if (r === undefined) c.removed.add(path);
+}
+
+/**
+ * The FieldsV1 object of the paths compare(lhs, rhs) reports added or modified, built in one walk
+ * with the same rules, without the path strings and set algebra in between. For a write that no
+ * manager owned anything of before (a create), that is the writer's whole ownership.
+ */
+export function changedFieldsV1(lhs: unknown, rhs: unknown, shape: Shape | undefined): Obj {
+  return changedNode(lhs, rhs, shape, true) ?? {};
+}
+
+function changedNode(l: unknown, r: unknown, shape: Shape | undefined, root: boolean): Obj | undefined {
+  if (l === undefined && r === undefined) return undefined;
+  const sameKind = l === undefined || r === undefined || (isObj(l) && isObj(r)) || (Array.isArray(l) && Array.isArray(r));
+  if (!root && (!sameKind || isLeaf(shape, l ?? r))) {
+    const changed = l === undefined ? true : r === undefined ? false : !isDeepStrictEqual(l, r);
+    return changed ? {} : undefined;
+  }
+  const children: [string, Obj][] = [];
+  if (isObj(l ?? r)) {
+    const lo = (l ?? {}) as Obj;
+    const ro = (r ?? {}) as Obj;
+    for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
+      const c = changedNode(lo[k], ro[k], fieldShape(shape, k), false);
+      if (c) children.push([fieldElement(k), c]);
+    }
+  } else {
+    const li = items((l ?? []) as unknown[], shape);
+    const ri = items((r ?? []) as unknown[], shape);
+    for (const e of new Set([...li.keys(), ...ri.keys()])) {
+      const c = changedNode(li.get(e), ri.get(e), itemShape(shape), false);
+      if (c) children.push([e, c]);
+    }
+  }
+  const added = !root && l === undefined;
+  if (!added && children.length === 0) return undefined;
+  const out: Obj = added && children.length > 0 ? { [MEMBER]: {} } : {};
+  for (const [e, c] of children.sort(([a], [b]) => compareElements(a, b))) out[e] = c;
+  return out;
 }
 
 /** The applied configuration merged onto the live object (upstream typed Merge): structs and
