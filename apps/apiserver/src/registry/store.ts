@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   alreadyExists, badRequest, conflict, invalid, notFound, selectableFields, type ResourceInfo,
 } from '@k8ts/api';
-import type { EtcdStore, StoredValue } from '../storage/etcd-store.ts';
+import type { EtcdStore } from '../storage/etcd-store.ts';
 import type { KObject, WatchCache } from '../storage/watch-cache.ts';
 import type { Strategy, WriteContext } from './strategy.ts';
 import { generateName } from './names.ts';
@@ -144,6 +144,11 @@ export class ResourceStore {
    * private copy of the current object. If the object it returns carries metadata.resourceVersion,
    * that is a precondition: a stale one answers 409. Without one the write applies to whatever is
    * current, and a conflict with someone else's write is retried.
+   *
+   * As upstream, the first attempt starts from the watch cache's copy instead of reading etcd: the
+   * write's revision check makes a stale copy harmless, and whatever a stale copy leads to — a
+   * failed write, a refusal, a precondition that does not match, "nothing changed" — is decided
+   * again on the object read from etcd before it is answered.
    */
   async update(
     namespace: string | undefined,
@@ -151,29 +156,56 @@ export class ResourceStore {
     mutate: Mutation,
     ctx: WriteContext & { subresource?: 'status' | 'other' },
   ): Promise<KObject> {
+    const key = this.key(namespace, name);
+    let guess = this.cache.get(key);
     for (let attempt = 0; ; attempt++) {
-      const kv = await this.etcd.get(this.key(namespace, name));
-      if (!kv) throw notFound(this.target(), name);
-      const old = this.decode(kv.value, kv.rev);
-      const obj = await mutate(structuredClone(old));
-      const pinned = obj.metadata?.resourceVersion;
-      if (pinned !== undefined && pinned !== '' && pinned !== String(kv.rev)) {
-        throw conflict(this.target(), name, 'the object has been modified; please apply your changes to the latest version and try again');
+      const current = guess === undefined;
+      let rev: number;
+      let old: KObject;
+      let copy: KObject;
+      if (guess) {
+        ({ rev } = guess);
+        old = guess.obj;
+        copy = guess.obj;
+        guess = undefined;
+      } else {
+        const kv = await this.etcd.get(key);
+        if (!kv) throw notFound(this.target(), name);
+        rev = kv.rev;
+        old = this.decode(kv.value, kv.rev);
+        copy = structuredClone(old);
       }
-      const next = this.prepareUpdate(obj, old, ctx);
-      if (this.unchanged(next, old)) return old;
+      let next: KObject;
+      let pinned: unknown;
+      try {
+        const obj = await mutate(copy);
+        pinned = obj.metadata?.resourceVersion;
+        if (pinned !== undefined && pinned !== '' && pinned !== String(rev)) {
+          throw conflict(this.target(), name, 'the object has been modified; please apply your changes to the latest version and try again');
+        }
+        next = this.prepareUpdate(obj, old, ctx);
+      } catch (e) {
+        if (current) throw e;
+        continue;
+      }
+      if (this.unchanged(next, old)) {
+        if (current) return old;
+        continue;
+      }
       const release = (await this.hooks.beforeUpdate?.(this.info, next, old, ctx)) ?? (() => undefined);
       let finished: KObject | undefined;
       try {
         if (ctx.dryRun) {
-          next.metadata.resourceVersion = String(kv.rev);
+          if (!current) continue;
+          next.metadata.resourceVersion = String(rev);
           return next;
         }
-        finished = await this.writeUpdate(namespace, name, next, kv);
+        finished = await this.writeUpdate(namespace, name, next, rev);
       } finally {
         release();
       }
       if (finished) return finished;
+      if (!current) continue;
       if (pinned || attempt >= MAX_UPDATE_RETRIES) {
         throw conflict(this.target(), name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
@@ -208,15 +240,15 @@ export class ResourceStore {
   }
 
   /** Writes an update; an object whose deletion was only waiting for finalizers goes now. */
-  private async writeUpdate(namespace: string | undefined, name: string, next: KObject, kv: StoredValue) {
+  private async writeUpdate(namespace: string | undefined, name: string, next: KObject, rev: number) {
     const key = this.key(namespace, name);
     if (next.metadata.deletionTimestamp && this.finalizersOf(next).length === 0 && !this.gracefulPending(next)) {
-      const res = await this.etcd.delete(key, kv.rev);
+      const res = await this.etcd.delete(key, rev);
       if (!res.ok) return undefined;
       next.metadata.resourceVersion = String(res.rev);
       return next;
     }
-    const res = await this.etcd.update(key, this.encode(next), kv.rev);
+    const res = await this.etcd.update(key, this.encode(next), rev);
     if (!res.ok) return undefined;
     next.metadata.resourceVersion = String(res.rev);
     return next;
