@@ -2,9 +2,11 @@
 // it has assumed but whose binding it has not yet seen. It keeps running totals so filters and
 // scores read them in O(1): requested resources, host ports in use, pods with affinity terms.
 // `generation` changes on every mutation, so a snapshot can copy only the nodes that changed.
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Node, Pod, Taint } from 'kubernetes-types/core/v1';
 import { hasAffinity, hasRequiredAntiAffinity, newPodInfo, type PodInfo } from './pod-info.ts';
 import { addInto, cloneResource, emptyResource, resourceFromList, type Resource } from './resource.ts';
+
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 let generationCounter = 0;
 const nextGeneration = () => ++generationCounter;
@@ -60,8 +62,10 @@ export function podHostPorts(pod: Pod): { ip: string | undefined; protocol: stri
 
 export class NodeInfo {
   node: Node | undefined;
-  /** The node's name, kept beside it: read for every node of every cycle. */
+  // The node's fields that filters read for every node of every cycle, kept beside it.
   name = '';
+  unschedulable = false;
+  taints: readonly Taint[] = NO_TAINTS;
   pods: PodInfo[] = [];
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
@@ -79,6 +83,8 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.name = node.metadata?.name ?? '';
+    this.unschedulable = node.spec?.unschedulable === true;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
     this.allocatable = resourceFromList(node.status?.allocatable);
     this.generation = nextGeneration();
   }
@@ -117,6 +123,8 @@ export class NodeInfo {
     const c = new NodeInfo();
     c.node = this.node;
     c.name = this.name;
+    c.unschedulable = this.unschedulable;
+    c.taints = this.taints;
     c.pods = [...this.pods];
     c.podsWithAffinity = [...this.podsWithAffinity];
     c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];

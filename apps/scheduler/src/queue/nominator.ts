@@ -8,6 +8,8 @@ import type { PodNominator } from '../framework/types.ts';
 const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
 const nominatedNodeName = (pod: Pod): string => pod.status?.nominatedNodeName ?? '';
 
+
+const NONE: readonly PodInfo[] = Object.freeze([]);
 export class Nominator implements PodNominator {
   readonly #byNode = new Map<string, PodInfo[]>();
   readonly #nodeOf = new Map<string, string>();
@@ -52,7 +54,9 @@ export class Nominator implements PodNominator {
   }
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
-    return [...(this.#byNode.get(nodeName) ?? [])];
+    // Asked for every node filtered in every cycle, and almost always for none.
+    const pods = this.#byNode.get(nodeName);
+    return pods ? [...pods] : NONE;
   }
 
   /** The node the pod is nominated to, if any. */

@@ -16,9 +16,8 @@ export class NodeUnschedulable implements FilterPlugin {
   readonly name = NAME;
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const node = nodeInfo.node;
-    if (!node) return unresolvable(ERR_REASON_UNKNOWN_CONDITION);
-    if (!node.spec?.unschedulable) return SUCCESS;
+    if (!nodeInfo.node) return unresolvable(ERR_REASON_UNKNOWN_CONDITION);
+    if (!nodeInfo.unschedulable) return SUCCESS;
     const tolerated = tolerationsTolerateTaint(pod.spec?.tolerations, { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' });
     return tolerated ? SUCCESS : unresolvable(ERR_REASON_UNSCHEDULABLE);
   }

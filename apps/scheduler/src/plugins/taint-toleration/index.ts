@@ -28,7 +28,7 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = NAME;
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const taint = findUntoleratedTaint(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints);
+    const taint = findUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, doNotScheduleTaints);
     if (!taint) return SUCCESS;
     return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   }
@@ -42,7 +42,7 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const tolerations = state.read<PreScoreState>(PRE_SCORE_KEY)?.preferNoScheduleTolerations ?? preferNoScheduleTolerations(pod);
     let n = 0;
-    for (const taint of nodeInfo.node?.spec?.taints ?? [])
+    for (const taint of nodeInfo.taints)
       if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) n++;
     return n;
   }
