@@ -19,6 +19,28 @@ interface PriorityClassFields {
 
 const DEFAULT_POLICY = 'PreemptLowerPriority';
 
+type Class = KObject & PriorityClassFields;
+
+/**
+ * The global default class, worked out again only when the classes change (every pod create asks,
+ * and parsing each class every time was most of this admission's cost). The lowest value wins if
+ * several claim it, as upstream.
+ */
+const defaults = new WeakMap<ResourceStore, { revs: string; found: Class | undefined }>();
+function globalDefault(classes: ResourceStore): Class | undefined {
+  const entries = classes.cache.list(classes.prefix);
+  const revs = entries.map((e) => `${e.key}@${e.rev}`).join(' ');
+  let memo = defaults.get(classes);
+  if (memo?.revs !== revs) {
+    const found = entries
+      .map((e) => e.obj as Class)
+      .filter((pc) => pc.globalDefault === true)
+      .sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
+    defaults.set(classes, (memo = { revs, found }));
+  }
+  return memo.found;
+}
+
 export async function admitPriority(classes: ResourceStore, r: ResourceInfo, pod: KObject): Promise<void> {
   if (r.kind !== 'Pod') return;
   const spec = (pod.spec ?? {}) as PodPrioritySpec;
@@ -34,12 +56,7 @@ export async function admitPriority(classes: ResourceStore, r: ResourceInfo, pod
     value = pc.value ?? 0;
     policy = pc.preemptionPolicy ?? DEFAULT_POLICY;
   } else {
-    // The global default with the lowest value wins if several claim it, as upstream.
-    const defaults = classes.cache.list(classes.prefix)
-      .map((e) => e.obj as KObject & PriorityClassFields)
-      .filter((pc) => pc.globalDefault === true)
-      .sort((a, b) => (a.value ?? 0) - (b.value ?? 0));
-    const d = defaults[0];
+    const d = globalDefault(classes);
     if (d) {
       name = String(d.metadata.name);
       value = d.value ?? 0;

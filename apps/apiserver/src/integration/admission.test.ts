@@ -165,3 +165,43 @@ describe('pod subresources', () => {
     expect(bad.status).toBe(422);
   });
 });
+
+describe('priority admission', () => {
+  // Admission reads classes from the watch cache, as upstream from its informer; a consistent
+  // list waits until that cache has caught up with etcd, so the next pod sees the change.
+  const synced = () => h.call('GET', '/apis/scheduling.k8s.io/v1/priorityclasses');
+  const pc = async (name: string, value: number, extra: Record<string, unknown> = {}) => {
+    const res = await h.call('POST', '/apis/scheduling.k8s.io/v1/priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...extra });
+    await synced();
+    return res;
+  };
+  const created = async (name: string, spec: Record<string, unknown> = {}) => {
+    const p = pod(name);
+    return h.call('POST', '/api/v1/namespaces/default/pods', { ...p, spec: { ...p.spec, ...spec } });
+  };
+
+  it('takes the priority from the named class, refuses a missing class and a priority set by the client', async () => {
+    expect((await pc('high', 1000, { preemptionPolicy: 'Never' })).status).toBe(201);
+    const named = await created('prio-named', { priorityClassName: 'high' });
+    expect(named.status).toBe(201);
+    expect(named.body.spec).toMatchObject({ priorityClassName: 'high', priority: 1000, preemptionPolicy: 'Never' });
+    const missing = await created('prio-missing', { priorityClassName: 'nope' });
+    expect(missing.status).toBe(403);
+    expect(missing.body.message).toContain('no PriorityClass with name nope was found');
+    const forged = await created('prio-forged', { priorityClassName: 'high', priority: 5 });
+    expect(forged.status).toBe(403);
+  });
+
+  it('gives pods without a class the global default, the lowest if several claim it, and 0 once none does', async () => {
+    expect((await created('prio-none-1')).body.spec.priority).toBe(0);
+    expect((await pc('default-a', 700, { globalDefault: true })).status).toBe(201);
+    expect((await created('prio-default-1')).body.spec).toMatchObject({ priorityClassName: 'default-a', priority: 700 });
+    expect((await pc('default-b', 300, { globalDefault: true })).status).toBe(201);
+    expect((await created('prio-default-2')).body.spec).toMatchObject({ priorityClassName: 'default-b', priority: 300 });
+    for (const name of ['default-a', 'default-b']) expect((await h.call('DELETE', `/apis/scheduling.k8s.io/v1/priorityclasses/${name}`)).status).toBe(200);
+    await synced();
+    const after = (await created('prio-none-2')).body.spec;
+    expect(after.priority).toBe(0);
+    expect(after.priorityClassName).toBeUndefined();
+  });
+});
