@@ -234,9 +234,9 @@ export class ResourceStore {
     return obj;
   }
 
+  /** The stored form leaves resourceVersion out, so equal encodings mean nothing would change. */
   private unchanged(next: KObject, old: KObject) {
-    return this.encode({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) ===
-      this.encode({ ...old, metadata: { ...old.metadata, resourceVersion: undefined } });
+    return this.encode(next) === this.encode(old);
   }
 
   /** Writes an update; an object whose deletion was only waiting for finalizers goes now. */
