@@ -25,16 +25,16 @@ export function balancedArgsWithDefaults(raw: PluginArgs | undefined): NodeResou
 
 /** (1 - std) × MAX_NODE_SCORE over the fractions of the resources the node has. */
 export function balancedResourceScorer(requested: readonly number[], allocatable: readonly number[]): number {
-  // Two passes over the resources instead of an array of fractions: this runs for every feasible
-  // node of every cycle.
-  const fraction = (i: number) => Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+  // Two passes over the resources, with no array of fractions and no closure: this runs for every
+  // feasible node of every cycle.
   let count = 0;
   let sum = 0;
   let first = 0;
   let second = 0;
   for (let i = 0; i < requested.length; i++) {
-    if ((allocatable[i] ?? 0) === 0) continue;
-    const f = fraction(i);
+    const alloc = allocatable[i] ?? 0;
+    if (alloc === 0) continue;
+    const f = Math.min((requested[i] ?? 0) / alloc, 1);
     if (count === 0) first = f;
     else if (count === 1) second = f;
     count++;
@@ -47,8 +47,9 @@ export function balancedResourceScorer(requested: readonly number[], allocatable
     const mean = sum / count;
     let squares = 0;
     for (let i = 0; i < requested.length; i++) {
-      if ((allocatable[i] ?? 0) === 0) continue;
-      const d = fraction(i) - mean;
+      const alloc = allocatable[i] ?? 0;
+      if (alloc === 0) continue;
+      const d = Math.min((requested[i] ?? 0) / alloc, 1) - mean;
       squares += d * d;
     }
     std = Math.sqrt(squares / count);
