@@ -177,6 +177,21 @@ describe('SchedulerCache snapshot', () => {
     expect(cache.dump().nodes.find((n) => n.name === 'n1')?.requested.milliCPU).toBe(500);
   });
 
+  it('counts the nodes holding an image, and counts again once a Node changes', () => {
+    const withImage = (name: string, ...images: string[]) => makeNode(name, { status: { images: images.map((i) => ({ names: [i], sizeBytes: 1 })) } });
+    const cache = new SchedulerCache();
+    cache.addNode(withImage('a', 'busybox:1.36'));
+    cache.addNode(withImage('b', 'docker.io/library/busybox:1.36'));
+    cache.addNode(withImage('c'));
+    expect(cache.snapshot().imageNumNodes('docker.io/library/busybox:1.36')).toBe(2);
+    cache.assumePod(makePod('p', { uid: 'u-img', node: 'c' }));
+    expect(cache.snapshot().imageNumNodes('docker.io/library/busybox:1.36')).toBe(2); // pods do not change it
+    cache.updateNode(withImage('c'), withImage('c', 'busybox:1.36'));
+    expect(cache.snapshot().imageNumNodes('docker.io/library/busybox:1.36')).toBe(3);
+    cache.removeNode(withImage('a', 'busybox:1.36'));
+    expect(cache.snapshot().imageNumNodes('docker.io/library/busybox:1.36')).toBe(2);
+  });
+
   it('interleaves zones, keeping each zone in arrival order', () => {
     const cache = new SchedulerCache();
     const zoned = (name: string, zone: string) => makeNode(name, { labels: { 'topology.kubernetes.io/zone': zone } });
