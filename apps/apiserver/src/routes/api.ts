@@ -157,14 +157,15 @@ async function watchHttp(ctx: ApiContext, reply: FastifyReply, w: Parameters<typ
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   ctx.watchOpened(w.r.plural);
-  // Events that arrive together (a burst of writes) leave in one syscall: cork until the tick ends.
+  // Events that arrive together (a burst of writes) leave in one syscall: cork until this turn of
+  // the event loop ends, so that events from every etcd message read in this turn go together.
   let corked = false;
   await serveWatch(ctx, w, {
     write: (line) => {
       if (!corked) {
         corked = true;
         res.cork();
-        process.nextTick(() => {
+        setImmediate(() => {
           corked = false;
           res.uncork();
         });
