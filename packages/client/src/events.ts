@@ -100,7 +100,8 @@ export class EventRecorder {
       reportingInstance: this.#o.instance ?? '',
       action: reason,
     };
-    this.#enqueue(() => this.#o.client.create(EVENTS, event, { namespace }));
+    // A dropped event was never written: a repeat must create it, not patch it.
+    if (!this.#enqueue(() => this.#o.client.create(EVENTS, event, { namespace }))) this.#recent.delete(key);
   }
 
   /** Resolves once every event recorded so far has been written (or failed, or dropped). */
@@ -118,13 +119,15 @@ export class EventRecorder {
     this.#recent.set(key, r);
   }
 
-  #enqueue(write: () => Promise<unknown>) {
+  /** False when the queue is full and the write is dropped. */
+  #enqueue(write: () => Promise<unknown>): boolean {
     if (this.#queue.length >= (this.#o.maxQueued ?? MAX_QUEUED)) {
       this.#dropped++;
-      return;
+      return false;
     }
     this.#queue.push(write);
     this.#writing ??= this.#drain();
+    return true;
   }
 
   async #drain(): Promise<void> {
