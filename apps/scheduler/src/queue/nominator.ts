@@ -7,9 +7,8 @@ import type { PodNominator } from '../framework/types.ts';
 
 const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
 const nominatedNodeName = (pod: Pod): string => pod.status?.nominatedNodeName ?? '';
-
-
 const NONE: readonly PodInfo[] = Object.freeze([]);
+
 export class Nominator implements PodNominator {
   readonly #byNode = new Map<string, PodInfo[]>();
   readonly #nodeOf = new Map<string, string>();

@@ -23,18 +23,20 @@ export function balancedArgsWithDefaults(raw: PluginArgs | undefined): NodeResou
   return args;
 }
 
+/** Resource i's share of the node with the pod on it, at most 1. */
+const fractionOf = (requested: readonly number[], allocatable: readonly number[], i: number) => Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+
 /** (1 - std) × MAX_NODE_SCORE over the fractions of the resources the node has. */
 export function balancedResourceScorer(requested: readonly number[], allocatable: readonly number[]): number {
-  // Two passes over the resources, with no array of fractions and no closure: this runs for every
-  // feasible node of every cycle.
+  // Two passes over the resources, with no array of fractions and no closure made per call: this
+  // runs for every feasible node of every cycle.
   let count = 0;
   let sum = 0;
   let first = 0;
   let second = 0;
   for (let i = 0; i < requested.length; i++) {
-    const alloc = allocatable[i] ?? 0;
-    if (alloc === 0) continue;
-    const f = Math.min((requested[i] ?? 0) / alloc, 1);
+    if ((allocatable[i] ?? 0) === 0) continue;
+    const f = fractionOf(requested, allocatable, i);
     if (count === 0) first = f;
     else if (count === 1) second = f;
     count++;
@@ -47,9 +49,8 @@ export function balancedResourceScorer(requested: readonly number[], allocatable
     const mean = sum / count;
     let squares = 0;
     for (let i = 0; i < requested.length; i++) {
-      const alloc = allocatable[i] ?? 0;
-      if (alloc === 0) continue;
-      const d = Math.min((requested[i] ?? 0) / alloc, 1) - mean;
+      if ((allocatable[i] ?? 0) === 0) continue;
+      const d = fractionOf(requested, allocatable, i) - mean;
       squares += d * d;
     }
     std = Math.sqrt(squares / count);

@@ -26,7 +26,6 @@ export class ResourceAllocationScorer {
   readonly #requested: number[];
   readonly #allocatable: number[];
   readonly #kinds: Kind[];
-  readonly #names: string[];
 
   /**
    * `useRequested`: count what pods actually request. Otherwise (NodeResourcesFit) cpu and memory
@@ -39,8 +38,7 @@ export class ResourceAllocationScorer {
   ) {
     this.#requested = resources.map(() => 0);
     this.#allocatable = resources.map(() => 0);
-    this.#names = resources.map((r) => r.name);
-    this.#kinds = this.#names.map(kindOf);
+    this.#kinds = resources.map((r) => kindOf(r.name));
   }
 
   /** The pod's request for each configured resource, in the order of `resources`. */
@@ -77,7 +75,7 @@ export class ResourceAllocationScorer {
           r = nodeInfo.requested.ephemeralStorage + podRequest;
           break;
         default: {
-          const name = this.#names[i]!;
+          const name = this.resources[i]!.name;
           if (podRequest !== 0 && alloc.scalar[name] !== undefined) {
             a = alloc.scalar[name];
             r = (nodeInfo.requested.scalar[name] ?? 0) + podRequest;
