@@ -56,14 +56,16 @@ export interface ApiServerProcess {
   stop(): Promise<void>;
 }
 
+/** Node flags given in an environment variable, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+export const nodeFlagsFrom = (variable: string): string[] => process.env[variable]?.split(' ').filter(Boolean) ?? [];
+
 /**
  * The built API server (apps/apiserver/dist/main.mjs) as its own process, as `./k8ts up` runs it.
  * API_NODE_FLAGS passes node flags to it (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
 export async function startApiServerProcess(etcd: string): Promise<ApiServerProcess> {
   const port = await freePort();
-  const nodeFlags = process.env.API_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, `${ROOT}apps/apiserver/dist/main.mjs`, `--etcd-servers=${etcd}`, `--port=${port}`, '--log-level=warn'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlagsFrom('API_NODE_FLAGS'), `${ROOT}apps/apiserver/dist/main.mjs`, `--etcd-servers=${etcd}`, `--port=${port}`, '--log-level=warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -9,6 +9,10 @@ const N = Number(process.env.BENCH_N ?? 2000);
 const LIST_PODS = 5000;
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const FANOUT_CREATES = Number(process.env.BENCH_FANOUT_CREATES ?? 1000);
+const PACED_CREATES = Number(process.env.BENCH_PACED_CREATES ?? 100);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 20);
+/** BENCH_APISERVER_PART=fanout runs (d) alone. */
+const ONLY_FANOUT = process.env.BENCH_APISERVER_PART === 'fanout';
 
 const NAME_FIELD = Buffer.from('"name":"');
 /** metadata.name of the event in buf[start, end): the first "name" of the object (metadata comes first). */
@@ -19,10 +23,6 @@ function eventName(buf: Buffer, start: number, end: number): string | undefined 
   const to = buf.indexOf(34, from); // the closing quote
   return to < 0 || to > end ? undefined : buf.toString('latin1', from, to);
 }
-const PACED_CREATES = Number(process.env.BENCH_PACED_CREATES ?? 100);
-const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 20);
-/** BENCH_APISERVER_PART=fanout runs (d) alone. */
-const ONLY_FANOUT = process.env.BENCH_APISERVER_PART === 'fanout';
 
 const etcd = await startEtcd({ name: 'bench' });
 const raw = new Etcd3({ hosts: [etcd.endpoint], grpcOptions: { 'grpc.max_receive_message_length': 256 << 20 } });

@@ -9,7 +9,7 @@ import { startEtcd, writeTestKubeconfig, type ComponentProcess, type EtcdProcess
 import { Client, Informer } from '@k8ts/client';
 import { resourceFor } from '@k8ts/api';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
-import { http, load, startApiServerProcess, startBenchComponent, type ApiServerProcess } from '../lib.ts';
+import { http, load, nodeFlagsFrom, startApiServerProcess, startBenchComponent, type ApiServerProcess } from '../lib.ts';
 
 export const PODS = resourceFor('', 'v1', 'pods')!;
 
@@ -37,7 +37,7 @@ export async function benchCluster(): Promise<BenchCluster> {
   return {
     etcd, api, client, post,
     async startScheduler() {
-      scheduler = await startBenchComponent('scheduler', kubeconfig, process.env.SCHED_NODE_FLAGS?.split(' ').filter(Boolean));
+      scheduler = await startBenchComponent('scheduler', kubeconfig, nodeFlagsFrom('SCHED_NODE_FLAGS'));
       return scheduler;
     },
     async stop() {
