@@ -42,6 +42,46 @@ export interface CycleDeps {
    * the snapshot of that moment: building one per cycle would cost O(nodes) for every pod.
    */
   record(e: Omit<ExplainInput, 'snapshot'>): void;
+  bindings: BindingsInFlight;
+}
+
+/**
+ * The binding cycles running in the background. The loop takes the next pod only while fewer
+ * than `limit` run, so that when the API server binds more slowly than pods are scheduled, the
+ * pods wait in the queue, in priority order and still pending, instead of piling up as assumed
+ * pods with requests queued behind the client's connections.
+ */
+export class BindingsInFlight {
+  #running = 0;
+  #waiting: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+
+  get running(): number {
+    return this.#running;
+  }
+
+  started(): void {
+    this.#running++;
+  }
+
+  ended(): void {
+    this.#running--;
+    this.#waiting.shift()?.();
+  }
+
+  /** Resolves once fewer than `limit` bindings run (at once if they already do), or on abort. */
+  async room(signal: AbortSignal): Promise<void> {
+    while (this.#running >= this.limit && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#waiting.push(wake);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+  }
 }
 
 const keyOf = (pod: Pod) => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
@@ -49,6 +89,7 @@ const profileOf = (pod: Pod) => pod.spec?.schedulerName || 'default-scheduler';
 
 /** Schedules the next pod in the queue; resolves once its scheduling cycle (not its binding) is over. */
 export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<void> {
+  await d.bindings.room(signal);
   const qpi = await d.queue.pop(signal);
   const pod = qpi.pod;
   const fwk = d.frameworks.get(profileOf(pod));
@@ -111,7 +152,8 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
   }
   observe('scheduled');
   d.record(explain());
-  void bind(d, fwk, state, qpi, assumed, node, cycle);
+  d.bindings.started();
+  void bind(d, fwk, state, qpi, assumed, node, cycle).finally(() => d.bindings.ended());
 }
 
 async function bind(d: CycleDeps, fwk: Framework, state: CycleState, qpi: QueuedPodInfo, assumed: Pod, node: string, cycle: number) {

@@ -20,7 +20,7 @@ import { NodeRotation } from './framework/schedule-one.ts';
 import { namespaceHandler, nodeHandler, podHandler } from './handlers.ts';
 import type { SchedulerMetrics } from './metrics.ts';
 import { SchedulingQueue } from './queue/scheduling-queue.ts';
-import { scheduleOne } from './schedule-cycle.ts';
+import { BindingsInFlight, scheduleOne } from './schedule-cycle.ts';
 
 const r = (group: string, version: string, plural: string): ResourceInfo => resourceFor(group, version, plural)!;
 
@@ -48,6 +48,9 @@ interface Informers {
   statefulSets: Informer<StatefulSet>;
 }
 
+/** Binding cycles at once: twice the client's 64 connections keeps every connection busy. */
+const MAX_BINDINGS_IN_FLIGHT = 128;
+
 /**
  * What the debug endpoint remembers: the latest cycle per pod, oldest forgotten first, within a
  * budget of per-node entries (rejections plus scores) so memory stays bounded on big clusters.
@@ -70,6 +73,7 @@ export class Scheduler {
   #explainedEntries = 0;
   readonly #elector: LeaderElector | undefined;
   readonly #api: SchedulerApi;
+  readonly #bindings = new BindingsInFlight(MAX_BINDINGS_IN_FLIGHT);
   #synced = false;
 
   constructor(opts: SchedulerOptions) {
@@ -96,6 +100,7 @@ export class Scheduler {
     };
     this.#api = opts.api ?? apiPort(client, () => clock.now());
     opts.metrics.setPendingSource(() => ({ ...this.queue.pendingPods() }));
+    opts.metrics.setBindingSource(() => this.#bindings.running);
     const registry = inTreeRegistry();
     for (const profile of opts.config.profiles) {
       const fwk = newFramework({
@@ -180,6 +185,7 @@ export class Scheduler {
       events: recorder, metrics, clock, random, log, rotation,
       percentageOfNodesToScore: this.#o.config.percentageOfNodesToScore,
       record: (e: CycleRecord) => this.#record(e),
+      bindings: this.#bindings,
     };
     while (!signal.aborted) {
       try {
