@@ -153,7 +153,19 @@ export async function scheduleOne(d: CycleDeps, signal: AbortSignal): Promise<vo
   observe('scheduled');
   d.record(explain());
   d.bindings.started();
-  void bind(d, fwk, state, qpi, assumed, node, cycle).finally(() => d.bindings.ended());
+  void bindingCycle(d, fwk, state, qpi, assumed, node, cycle);
+}
+
+/**
+ * The binding cycle, in the background, counted in `d.bindings`. It holds only its arguments: a
+ * closure made in scheduleOne would keep that cycle's snapshot and scores alive until it ends.
+ */
+async function bindingCycle(d: CycleDeps, fwk: Framework, state: CycleState, qpi: QueuedPodInfo, assumed: Pod, node: string, cycle: number) {
+  try {
+    await bind(d, fwk, state, qpi, assumed, node, cycle);
+  } finally {
+    d.bindings.ended();
+  }
 }
 
 async function bind(d: CycleDeps, fwk: Framework, state: CycleState, qpi: QueuedPodInfo, assumed: Pod, node: string, cycle: number) {
