@@ -1,6 +1,7 @@
 // scheduler: parse flags, load the configuration, start the HTTP endpoint and the scheduler,
 // stop on SIGTERM/SIGINT (giving up the Lease so a standby takes over at once).
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Client, leaderElectionOf, loadKubeconfig, runUntilSignalled, UsageError } from '@k8ts/client';
 import { destination, pino } from 'pino';
 import { ConfigError, defaultConfig, loadConfig } from './framework/config.ts';
@@ -8,6 +9,13 @@ import { startHttp } from './http.ts';
 import { schedulerMetrics } from './metrics.ts';
 import { parseFlags } from './options.ts';
 import { Scheduler } from './scheduler.ts';
+
+// The heap's policy, the scheduler's own (like GOGC for a Go component). Its live set is steady
+// (nodes, pods and the cache: ~70 MiB with 5,000 nodes and 10,000 pods) while scheduling cycles
+// churn through short-lived data, and V8 then lets the old generation grow to up to four times
+// the live set. 1.5× keeps the process near its working set; the benchmarks showed no cost in
+// throughput (README, "Scheduler").
+setFlagsFromString('--heap-growing-percent=50');
 
 async function main() {
   let options;
