@@ -56,7 +56,8 @@ export class EtcdStore {
       dialTimeout: 2_000,
       // grpc-js' default 4 MiB limit fails on large ranges (RUNTIME.md); pages are bounded anyway.
       grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 },
-      defaultCallOptions: () => ({ deadline: Date.now() + deadline }),
+      // Unary calls only: a deadline on the watch stream would cut it every `deadline` ms.
+      defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + deadline }),
     });
   }
 
