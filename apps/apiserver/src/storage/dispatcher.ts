@@ -75,21 +75,41 @@ export class WatchDispatcher {
       return;
     }
     this.etcdWatch = w;
-    w.on('put', (kv: IKeyValue) => this.onEvent(kv, false));
-    w.on('delete', (kv: IKeyValue) => this.onEvent(kv, true));
+    // A watcher replaced after a disconnect may still speak (the library resumes it on its own):
+    // only the current one feeds the caches.
+    const current = () => this.etcdWatch === w;
+    w.on('put', (kv: IKeyValue) => current() && this.onEvent(kv, false));
+    w.on('delete', (kv: IKeyValue) => current() && this.onEvent(kv, true));
     // Progress notifications carry no events but still tell how far etcd is.
     w.on('data', (res: { events: unknown[]; header: { revision: string } }) => {
-      if (res.events.length === 0) this.advance(Number(res.header.revision));
+      if (current() && res.events.length === 0) this.advance(Number(res.header.revision));
+    });
+    // The library would resume a dropped stream after the newest revision etcd *reported*, which
+    // can be past the last event it delivered (a catching-up watch gets batches stamped with the
+    // current revision): events in between would be lost. Resume after the last revision the
+    // caches applied instead.
+    w.on('disconnected', (err: Error) => {
+      if (this.stopped || !current()) return;
+      this.log.warn({ err: err.message, revision: this.revision }, 'etcd watch disconnected, resuming after the last revision applied');
+      this.etcdWatch = undefined;
+      void w.cancel().catch(() => undefined);
+      this.watchFrom(this.revision + 1).catch((e: unknown) => this.restart(e as Error));
     });
     // A watch etcd cancels (compaction while we were away) cannot be resumed: start over.
     w.on('error', (err: Error) => {
-      if (this.stopped) return;
-      this.log.warn({ err: err.message }, 'etcd watch failed, relisting');
+      if (this.stopped || !current()) return;
       this.etcdWatch = undefined;
       void w.cancel().catch(() => undefined);
-      for (const t of this.targets.values()) t.invalidate();
-      this.ready = this.init();
+      this.restart(err);
     });
+  }
+
+  /** Lists again and watches from there; every client watch ends with 410 and re-lists. */
+  private restart(err: Error) {
+    if (this.stopped) return;
+    this.log.warn({ err: err.message }, 'etcd watch failed, relisting');
+    for (const t of this.targets.values()) t.invalidate();
+    this.ready = this.init();
   }
 
   private onEvent(kv: IKeyValue, deleted: boolean) {
