@@ -41,13 +41,21 @@ export function nodeImages(node: Node): ReadonlyMap<string, number> {
  */
 export class ImageSpread {
   readonly #counts = new Map<string, number>();
-  constructor(private readonly nodes: readonly { readonly node: Node | undefined }[]) {}
+  /**
+   * The Node objects alone: keeping the NodeInfos would pin that snapshot's copies of them, pods
+   * and all, for as long as later snapshots share this.
+   */
+  readonly #nodes: readonly (Node | undefined)[];
+
+  constructor(nodeInfos: readonly { readonly node: Node | undefined }[]) {
+    this.#nodes = nodeInfos.map((ni) => ni.node);
+  }
 
   numNodes(image: string): number {
     let n = this.#counts.get(image);
     if (n === undefined) {
       n = 0;
-      for (const ni of this.nodes) if (ni.node && nodeImages(ni.node).has(image)) n++;
+      for (const node of this.#nodes) if (node && nodeImages(node).has(image)) n++;
       this.#counts.set(image, n);
     }
     return n;
