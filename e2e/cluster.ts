@@ -46,12 +46,11 @@ export async function upCluster(o: { nodes?: number } = {}): Promise<Cluster> {
       '--scheduler-port', String(schedulerPort), '--controller-manager-port', String(controllerManagerPort), '--kubeconfig', kubeconfig,
       '--nodes', String(o.nodes ?? 0));
   } catch (e) {
-    // A failed `up` stops what it started; its state directory still needs removing. Its progress
-    // lines (stdout) say which component failed: keep them in the error.
+    // A failed `up` stops what it started; its state directory still needs removing. The error
+    // already carries stderr; its progress lines (stdout) say which component failed.
     await k8ts('down', ...stateArgs).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    const { stdout = '', stderr = '' } = e as { stdout?: string; stderr?: string };
-    throw new Error(`${(e as Error).message}${stdout}${stderr}`, { cause: e });
+    throw new Error(`${(e as Error).message}${(e as { stdout?: string }).stdout ?? ''}`, { cause: e });
   }
   const cacheDir = join(dir, 'kubectl-cache');
   const kubectl: Cluster['kubectl'] = (args, opts = {}) =>

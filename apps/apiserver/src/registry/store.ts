@@ -165,6 +165,7 @@ export class ResourceStore {
       let copy: KObject;
       if (guess) {
         ({ rev } = guess);
+        // Each read of a cache entry's obj parses its JSON anew: two independent copies.
         old = guess.obj;
         copy = guess.obj;
         guess = undefined;
