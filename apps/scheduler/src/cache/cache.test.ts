@@ -1,5 +1,6 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
+import { Amount } from '../framework/node-info.ts';
 import { makeNode, makePod } from '../framework/testing.ts';
 import { SchedulerCache } from './cache.ts';
 
@@ -265,13 +266,20 @@ describe('SchedulerCache incremental snapshot', () => {
     expect(cache.snapshot().havePodsWithAffinity).toEqual([]);
   });
 
-  it('matches a snapshot rebuilt from scratch after any sequence of changes', () => {
+  it('matches a snapshot rebuilt from scratch after any sequence of changes, and earlier snapshots stay as they were', () => {
     let seed = 11;
     const rand = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     const cache = new SchedulerCache();
     const nodes = ['a', 'b', 'c', 'd'].map((name, i) => makeNode(name, { labels: { 'topology.kubernetes.io/zone': `z${i % 2}` } }));
     const bound = new Map<string, Pod>();
     const present = new Set<string>();
+    // What the amounts say, beside the objects they copy: packing must move them, not change them.
+    const view = (s: ReturnType<SchedulerCache['snapshot']>) => ({
+      nodes: s.nodeInfos.map((n) => [n.name, n.requested.milliCPU, n.amount(Amount.RequestedCpu), n.pods.length, n.amount(Amount.Pods)]),
+      affinity: names(s.havePodsWithAffinity),
+      anti: names(s.havePodsWithRequiredAntiAffinity),
+    });
+    const earlier: { snapshot: ReturnType<SchedulerCache['snapshot']>; seen: string }[] = [];
     for (let step = 0; step < 400; step++) {
       const node = nodes[rand(nodes.length)]!;
       const name = node.metadata!.name!;
@@ -308,15 +316,15 @@ describe('SchedulerCache incremental snapshot', () => {
       for (const n of nodes) if (present.has(n.metadata!.name!)) fresh.addNode(n);
       for (const p of bound.values()) fresh.addPod(p);
       const want = fresh.snapshot();
-      const view = (s: typeof got) => ({
-        nodes: s.nodeInfos.map((n) => [n.name, n.requested.milliCPU, n.pods.length]),
-        affinity: names(s.havePodsWithAffinity),
-        anti: names(s.havePodsWithRequiredAntiAffinity),
-      });
       expect(new Set(view(got).nodes.map((n) => JSON.stringify(n)))).toEqual(new Set(view(want).nodes.map((n) => JSON.stringify(n))));
       expect(new Set(view(got).affinity)).toEqual(new Set(view(want).affinity));
       expect(new Set(view(got).anti)).toEqual(new Set(view(want).anti));
-      for (const n of got.nodeInfos) expect(n.requested.milliCPU).toBeGreaterThanOrEqual(0);
+      for (const n of got.nodeInfos) {
+        expect(n.requested.milliCPU).toBeGreaterThanOrEqual(0);
+        expect([n.amount(Amount.RequestedCpu), n.amount(Amount.Pods)]).toEqual([n.requested.milliCPU, n.pods.length]);
+      }
+      earlier.push({ snapshot: got, seen: JSON.stringify(view(got)) });
     }
+    for (const e of earlier) expect(JSON.stringify(view(e.snapshot))).toBe(e.seen);
   });
 });

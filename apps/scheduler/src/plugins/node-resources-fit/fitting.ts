@@ -1,6 +1,6 @@
 // The Filter half of NodeResourcesFit: which of the pod's requests the node cannot hold next to
 // what its pods already request. Preemption calls fitsRequest to see what evicting would free.
-import type { NodeInfo } from '../../framework/node-info.ts';
+import { Amount, type NodeInfo } from '../../framework/node-info.ts';
 import type { Resource } from '../../framework/resource.ts';
 
 export interface InsufficientResource {
@@ -35,15 +35,23 @@ const FITS: readonly InsufficientResource[] = Object.freeze([]);
 
 export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored: IgnoredResources = NO_IGNORED): readonly InsufficientResource[] {
   let found: InsufficientResource[] | undefined;
+  // Written out rather than through a helper closure, and reading pods, cpu and memory with
+  // amount() (node-info.ts says why): this runs for every node of every cycle.
+  const pods = nodeInfo.amount(Amount.Pods);
+  const allowedPods = nodeInfo.amount(Amount.AllowedPods);
+  if (pods + 1 > allowedPods) (found ??= []).push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: pods, capacity: allowedPods });
+  const cpu = podRequest.milliCPU;
+  const usedCpu = nodeInfo.amount(Amount.RequestedCpu);
+  const allocatableCpu = nodeInfo.amount(Amount.AllocatableCpu);
+  if (cpu > 0 && cpu > allocatableCpu - usedCpu)
+    (found ??= []).push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: cpu, used: usedCpu, capacity: allocatableCpu });
+  const memory = podRequest.memory;
+  const usedMemory = nodeInfo.amount(Amount.RequestedMemory);
+  const allocatableMemory = nodeInfo.amount(Amount.AllocatableMemory);
+  if (memory > 0 && memory > allocatableMemory - usedMemory)
+    (found ??= []).push({ resourceName: 'memory', reason: 'Insufficient memory', requested: memory, used: usedMemory, capacity: allocatableMemory });
   const alloc = nodeInfo.allocatable;
   const used = nodeInfo.requested;
-  if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber)
-    (found ??= []).push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.allowedPodNumber });
-  // Written out rather than through a helper closure: this runs for every node of every cycle.
-  if (podRequest.milliCPU > 0 && podRequest.milliCPU > alloc.milliCPU - used.milliCPU)
-    (found ??= []).push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: used.milliCPU, capacity: alloc.milliCPU });
-  if (podRequest.memory > 0 && podRequest.memory > alloc.memory - used.memory)
-    (found ??= []).push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: used.memory, capacity: alloc.memory });
   if (podRequest.ephemeralStorage > 0 && podRequest.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
     (found ??= []).push({
       resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage',

@@ -2,7 +2,7 @@
 // resourceAllocationScorer): per configured resource, what the node can allocate and what it
 // would have requested with the pod on it, fed to a strategy that turns them into 0..100.
 import type { Pod } from 'kubernetes-types/core/v1';
-import type { NodeInfo } from '../../framework/node-info.ts';
+import { Amount, type NodeInfo } from '../../framework/node-info.ts';
 import { podRequests, type Resource } from '../../framework/resource.ts';
 import type { ResourceSpec } from './args.ts';
 
@@ -54,8 +54,9 @@ export class ResourceAllocationScorer {
   score(nodeInfo: NodeInfo, podRequestList: readonly number[]): number {
     const requested = this.#requested;
     const allocatable = this.#allocatable;
-    const nodeRequested = this.useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
-    const alloc = nodeInfo.allocatable;
+    // cpu and memory come from amount() (node-info.ts says why): this runs for every feasible node.
+    const requestedCpu = this.useRequested ? Amount.RequestedCpu : Amount.NonZeroRequestedCpu;
+    const requestedMemory = this.useRequested ? Amount.RequestedMemory : Amount.NonZeroRequestedMemory;
     const kinds = this.#kinds;
     for (let i = 0; i < kinds.length; i++) {
       const podRequest = podRequestList[i] ?? 0;
@@ -63,19 +64,20 @@ export class ResourceAllocationScorer {
       let r = 0;
       switch (kinds[i]) {
         case Kind.Cpu:
-          a = alloc.milliCPU;
-          r = nodeRequested.milliCPU + podRequest;
+          a = nodeInfo.amount(Amount.AllocatableCpu);
+          r = nodeInfo.amount(requestedCpu) + podRequest;
           break;
         case Kind.Memory:
-          a = alloc.memory;
-          r = nodeRequested.memory + podRequest;
+          a = nodeInfo.amount(Amount.AllocatableMemory);
+          r = nodeInfo.amount(requestedMemory) + podRequest;
           break;
         case Kind.EphemeralStorage:
-          a = alloc.ephemeralStorage;
+          a = nodeInfo.allocatable.ephemeralStorage;
           r = nodeInfo.requested.ephemeralStorage + podRequest;
           break;
         default: {
           const name = this.resources[i]!.name;
+          const alloc = nodeInfo.allocatable;
           if (podRequest !== 0 && alloc.scalar[name] !== undefined) {
             a = alloc.scalar[name];
             r = (nodeInfo.requested.scalar[name] ?? 0) + podRequest;
