@@ -86,7 +86,9 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
   }
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const requests = state.read<PreScoreState>(PRE_SCORE_KEY)?.podRequests ?? this.#scorer.podRequestList(pod);
+    const pre = state.read<PreScoreState>(PRE_SCORE_KEY);
+    if (pre) return this.#scorer.score(nodeInfo, pre.podRequests); // PreScore saw a request
+    const requests = this.#scorer.podRequestList(pod);
     if (requests.every((r) => r === 0)) return 0;
     return this.#scorer.score(nodeInfo, requests);
   }
