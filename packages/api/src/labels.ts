@@ -132,7 +132,10 @@ class RequirementsSelector implements LabelSelector {
     return this.requirements.length === 0;
   }
   matches(labels: Readonly<Record<string, string>> | undefined): boolean {
-    return this.requirements.every((r) => matchRequirement(r, labels));
+    // A plain loop, no closure per call: the scheduler matches selectors against every pod of
+    // every node in a cycle (pod topology spread, inter-pod affinity).
+    for (const r of this.requirements) if (!matchRequirement(r, labels)) return false;
+    return true;
   }
   toString(): string {
     return this.requirements.map(requirementString).join(',');
